@@ -1,0 +1,67 @@
+# reviewsite: `make run` to try it, `make test` to test it. See README.md.
+
+SHELL := /bin/bash
+PORT ?= 8000
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The first Python 3.11+ on PATH; override with `make PYTHON=/path/to/python3.12 ...`.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && { echo $$p; break; }; done)
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+
+.PHONY: help install install-dev run serve test lint format audit bench lighthouse clean
+
+help:
+	@echo "make run    set up .venv, migrate, load demo content and accounts, serve on :$(PORT)"
+	@echo "make test   the whole test suite (DATABASE_URL or SQLite)"
+	@echo "make serve  production-style: gunicorn, DJANGO_DEBUG=0, static via whitenoise"
+	@echo "make lint   ruff check and format check"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "reviewsite needs Python 3.11 or newer on PATH (or make PYTHON=...)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py create_demo_accounts
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (demo review: /reviews/ballard-season-1-review/, admin: /admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style on this machine. Without DJANGO_SECRET_KEY a random key is kept in the
+# git-ignored .secret-key so sessions survive restarts.
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" -o -s .secret-key || $(BIN)/python -c \
+		"import secrets; print(secrets.token_urlsafe(50))" > .secret-key
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}" && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py load_demo && \
+	exec $(BIN)/gunicorn reviewsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+test: install-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Models arrive with this app's issue; the app exists so the layout is complete."""

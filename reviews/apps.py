@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = "Reviews"
+
+    def ready(self):
+        from reviewsite.roles import sync_roles
+
+        post_migrate.connect(sync_roles, dispatch_uid="reviewsite.sync_roles")

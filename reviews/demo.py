@@ -1,0 +1,289 @@
+"""Demo content: four published reviews, our own prose.
+
+The Ballard review follows the reference page part by part; facts about the show (cast,
+platform, premiere, photo credits) are public, the sentences are ours. The other three
+review invented titles so the home page has something beside it.
+"""
+
+import datetime as dt
+
+BALLARD_SLUG = "ballard-season-1-review"
+
+CRITICS = {
+    "dana.whitfield": ("Dana", "Whitfield"),
+    "sam.okafor": ("Sam", "Okafor"),
+}
+
+REVIEWS = [
+    {
+        "slug": BALLARD_SLUG,
+        "critic": "dana.whitfield",
+        "headline": "‘Ballard’ Season 1 Review: A Sturdy Cold-Case Procedural Anchored by Maggie Q",
+        "standfirst": "Prime Video’s Bosch spin-off won’t reinvent the genre, but its lead makes "
+        "ten episodes of patient police work easy to keep watching.",
+        "published_at": dt.datetime(2025, 7, 9, 15, 0, tzinfo=dt.UTC),
+        "verdict": "A dependable, well-acted procedural that rarely surprises",
+        "score": "7",
+        "work": {
+            "work_title": "BALLARD",
+            "work_kind": "season",
+            "season_number": 1,
+            "platform": "Prime Video",
+            "premiere_date": dt.date(2025, 7, 9),
+            "based_on": "Based on the Renée Ballard novels by Michael Connelly.",
+            "genres": ["Crime", "Drama", "Mystery"],
+        },
+        "credits": [
+            ("cast", "Maggie Q", "Renée Ballard"),
+            ("cast", "Courtney Taylor", "Samira Parker"),
+            ("cast", "Michael Mosley", "Ted Rawls"),
+            ("cast", "Rebecca Field", "Colleen Hatteras"),
+            ("cast", "Victoria Moroles", "Martina Castro"),
+            ("cast", "John Carroll Lynch", "Thomas Laffont"),
+            ("cast", "Titus Welliver", "Harry Bosch"),
+            ("crew", "Michael Connelly", "Novels; executive producer"),
+        ],
+        "figures": [
+            {
+                "position": 0,
+                "scene": "office",
+                "alt": "Illustration: a woman in a dark business suit sits at a desk under a "
+                "lamp, an open case file in front of her, city lights in the window behind.",
+                "caption": "Maggie Q (Renée Ballard) in BALLARD.",
+                "credit": "Tyler Golden/Prime Video",
+            },
+            {
+                "position": 4,
+                "scene": "skyline_pair",
+                "alt": "Illustration: two women stand on a rooftop at dusk, silhouetted "
+                "against the downtown Los Angeles skyline and two palm trees.",
+                "caption": "Rebecca Field (Colleen Hatteras), Victoria Moroles (Martina "
+                "Castro) in BALLARD.",
+                "credit": "Jessica Brooks/Prime Video",
+            },
+            {
+                "position": 6,
+                "scene": "beach",
+                "alt": "Illustration: a lone figure holding a surfboard stands on a beach at "
+                "sunset, a lifeguard tower on stilts behind her.",
+                "caption": "Maggie Q (Renée Ballard) in BALLARD.",
+                "credit": "Tyler Golden/Prime Video",
+            },
+        ],
+        "sections": [
+            (
+                "",
+                "*Ballard*, the newest screen outing from Michael Connelly’s crowded corner of "
+                "Los Angeles, lands on Prime Video on July 9 with all ten episodes of its "
+                "first season at once. Maggie Q plays Renée Ballard, an LAPD detective who "
+                "has been nudged out of the homicide fast lane and into a cold case unit that "
+                "the department would clearly rather forget.\n\n"
+                "The unit runs on a borrowed basement, a handful of volunteers and Ballard’s "
+                "refusal to let a file go back in its box. Anyone who spent seven seasons "
+                "with *Bosch* will recognise the furniture: freeway overpasses at dusk, "
+                "precinct politics, and a city that treats its victims as paperwork.\n\n"
+                "What is new is the temperature. Where Harry Bosch smouldered, Ballard "
+                "simmers, and the show is at its best when it trusts that quieter register.",
+            ),
+            (
+                "A Procedural That Wears Its Genre Comfortably",
+                "There is no pretence here of being anything but a police show. Each episode "
+                "opens a file, follows a lead or two into a dead end, and closes on a small "
+                "breakthrough that pulls you into the next one. It is a familiar rhythm, and "
+                "the writers play it with confidence rather than embarrassment.\n\n"
+                "The season-long thread, a buried case that reaches uncomfortably close to "
+                "the department’s own ranks, gives the week-to-week investigations somewhere "
+                "to go. It is not subtle, but it is well paced.",
+            ),
+            (
+                "Maggie Q Carries the Weight",
+                "Maggie Q has spent much of her career in action roles, and she brings that "
+                "physical certainty to a character who mostly sits at desks and reads old "
+                "reports. Her Ballard listens more than she talks, and when she does push "
+                "back against a superior, the restraint makes it land.\n\n"
+                "The scripts occasionally hand her speeches that spell out what her face has "
+                "already told us. She is better than those lines, and the show is better "
+                "when it leaves them out.",
+            ),
+            (
+                "A Cold Case Unit Worth Rooting For",
+                "The volunteers are where the season finds its warmth. Rebecca Field’s "
+                "Colleen Hatteras, an amateur sleuth with a sixth sense she will not stop "
+                "mentioning, could have been a running joke; instead she becomes the "
+                "team’s conscience. Victoria Moroles gives Martina Castro a prickly "
+                "intelligence that sharpens every scene she is in.\n\n"
+                "- The banter in the basement is the best-written dialogue of the season.\n"
+                "- The unit’s makeshift methods give the procedure a welcome scrappiness.\n"
+                "- A recurring cameo from a familiar face will please longtime fans.",
+            ),
+            (
+                "Twists That Mostly Earn Their Keep",
+                "Connelly’s novels are built on reversals, and the adaptation keeps most of "
+                "the good ones. Two mid-season turns genuinely reframe what came before. A "
+                "late revelation, though, leans on a coincidence the show never quite "
+                "sells, and the finale spends a little too long tidying up.\n\n"
+                "> The best episodes treat a forgotten case as a debt the city owes, not a "
+                "puzzle to be solved.",
+            ),
+            (
+                "Los Angeles Does Its Part",
+                "The production makes good use of the city’s in-between places: motel "
+                "parking lots, strip-mall taquerias, the beach where Ballard goes to clear "
+                "her head. It is a sun-bleached Los Angeles rather than a glamorous one, "
+                "and it suits the material.",
+            ),
+            (
+                "Worth a Watch, With Expectations Set to Medium",
+                "*Ballard* is a solid, unflashy season of television that knows its "
+                "audience. If you enjoyed *Bosch* or like your crime dramas methodical, "
+                "it is an easy recommendation. If you need a procedural to surprise you, "
+                "this one will mostly reassure you instead.",
+            ),
+            (
+                "Tell Us What You Think",
+                "Have you started *Ballard* yet? Vote in the poll below and tell us in the "
+                "comments how it compares with *Bosch*: spoilers go behind the spoiler box, "
+                "please.",
+            ),
+        ],
+    },
+    {
+        "slug": "salt-flats-review",
+        "critic": "sam.okafor",
+        "headline": "‘Salt Flats’ Review: A Desert Thriller That Runs Out of Road",
+        "standfirst": "A striking first hour gives way to a chase that forgets why it started.",
+        "published_at": dt.datetime(2025, 6, 27, 12, 0, tzinfo=dt.UTC),
+        "verdict": "Gorgeous to look at, thin to think about",
+        "score": "5.5",
+        "work": {
+            "work_title": "SALT FLATS",
+            "work_kind": "film",
+            "season_number": None,
+            "platform": "In cinemas",
+            "premiere_date": dt.date(2025, 6, 27),
+            "based_on": "",
+            "genres": ["Thriller"],
+        },
+        "credits": [
+            ("cast", "Imani Cole", "June Harrow"),
+            ("cast", "Peter Lindqvist", "Wade"),
+            ("crew", "Ana Ruiz", "Director"),
+        ],
+        "figures": [
+            {
+                "position": 0,
+                "scene": "salt_flats",
+                "alt": "Illustration: a red car parked beside a straight road that crosses a "
+                "white salt flat towards distant mountains under a pale sky.",
+                "caption": "Imani Cole (June Harrow) in SALT FLATS.",
+                "credit": "Studio handout",
+            }
+        ],
+        "sections": [
+            (
+                "",
+                "For its first hour, *Salt Flats* is a pleasure: a stranded driver, a "
+                "stranger with a full tank, and a horizon that never gets any closer. The "
+                "photography turns the white desert into a trap with no walls.",
+            ),
+            (
+                "Where It Loses the Thread",
+                "Once the chase begins, the film trades its dread for stunts, and the "
+                "characters become whatever the next set piece needs. Imani Cole fights "
+                "gamely to keep June human, but the script keeps moving the goalposts.",
+            ),
+        ],
+    },
+    {
+        "slug": "the-quiet-hour-season-1-review",
+        "critic": "dana.whitfield",
+        "headline": "‘The Quiet Hour’ Season 1 Review: Late-Night Radio, Real Heart",
+        "standfirst": "A small, warm drama about a failing radio station that earns every one "
+        "of its tears.",
+        "published_at": dt.datetime(2025, 6, 12, 9, 0, tzinfo=dt.UTC),
+        "verdict": "The gentlest surprise of the summer",
+        "score": "8.5",
+        "work": {
+            "work_title": "THE QUIET HOUR",
+            "work_kind": "season",
+            "season_number": 1,
+            "platform": "Arcadia TV",
+            "premiere_date": dt.date(2025, 6, 12),
+            "based_on": "",
+            "genres": ["Drama", "Comedy"],
+        },
+        "credits": [
+            ("cast", "Nell Brannigan", "Frankie Dunn"),
+            ("cast", "Omar Haddad", "Teo"),
+        ],
+        "figures": [
+            {
+                "position": 0,
+                "scene": "radio_studio",
+                "alt": "Illustration: a presenter sits at a mixing desk in a dim studio, a "
+                "microphone on a stand beside her and a lit red ON AIR sign on the wall.",
+                "caption": "Nell Brannigan (Frankie Dunn) in THE QUIET HOUR.",
+                "credit": "Arcadia TV",
+            }
+        ],
+        "sections": [
+            (
+                "",
+                "Frankie Dunn hosts the last call-in show on a station nobody listens to, "
+                "and *The Quiet Hour* finds a whole town in her switchboard.",
+            ),
+            (
+                "Small Stakes, Big Feelings",
+                "Each episode follows one caller, and the best of them (a widower "
+                "rehearsing a first date, a teenager reading her poems on air) are as "
+                "good as anything on television this year.",
+            ),
+        ],
+    },
+    {
+        "slug": "harbour-light-season-2-review",
+        "critic": "sam.okafor",
+        "headline": "‘Harbour Light’ Season 2 Review: The Storm Finally Breaks",
+        "standfirst": "The coastal mystery’s second season answers its big question and asks "
+        "better ones.",
+        "published_at": dt.datetime(2025, 5, 30, 18, 0, tzinfo=dt.UTC),
+        "verdict": "A braver, darker season that pays off",
+        "score": "7.5",
+        "work": {
+            "work_title": "HARBOUR LIGHT",
+            "work_kind": "season",
+            "season_number": 2,
+            "platform": "Meridian+",
+            "premiere_date": dt.date(2025, 5, 30),
+            "based_on": "",
+            "genres": ["Mystery", "Drama"],
+        },
+        "credits": [
+            ("cast", "Ruth Calloway", "Isla Penrose"),
+            ("cast", "Declan Moore", "Father Hale"),
+        ],
+        "figures": [
+            {
+                "position": 0,
+                "scene": "lighthouse",
+                "alt": "Illustration: a red and white lighthouse on a dark headland at night, "
+                "its beam sweeping across a starry sky above the sea.",
+                "caption": "The lighthouse at Penmorra in HARBOUR LIGHT.",
+                "credit": "Meridian+",
+            }
+        ],
+        "sections": [
+            (
+                "",
+                "The first season of *Harbour Light* ended on a disappearance; the second "
+                "opens with the sea giving something back.",
+            ),
+            (
+                "Answers, at Last",
+                "The writers resolve the central mystery by the fourth episode, then spend "
+                "the rest of the season on what the truth does to the village. It is the "
+                "braver choice, and the right one.",
+            ),
+        ],
+    },
+]

@@ -1,0 +1,67 @@
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from reviews import demo, demo_art
+from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+
+
+class Command(BaseCommand):
+    help = "Create the demo reviews (idempotent: existing demo reviews are left as they are)."
+
+    def handle(self, *args, **options):
+        created = 0
+        for spec in demo.REVIEWS:
+            if Review.objects.filter(slug=spec["slug"]).exists():
+                continue
+            with transaction.atomic():
+                self.create_review(spec)
+            created += 1
+        total = len(demo.REVIEWS)
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Created {created} of {total} demo reviews."))
+        else:
+            self.stdout.write(f"All {total} demo reviews already exist; nothing to do.")
+
+    def create_review(self, spec: dict) -> Review:
+        User = get_user_model()
+        username = spec["critic"]
+        first, last = demo.CRITICS[username]
+        critic, made = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if made:
+            critic.set_unusable_password()
+            critic.save(update_fields=["password"])
+        work = dict(spec["work"])
+        genres = [Genre.objects.get_or_create(name=name)[0] for name in work.pop("genres")]
+        platform = Platform.objects.get_or_create(name=work.pop("platform"))[0]
+        review = Review.objects.create(
+            slug=spec["slug"],
+            headline=spec["headline"],
+            standfirst=spec["standfirst"],
+            author=critic,
+            status=Review.Status.PUBLISHED,
+            published_at=spec["published_at"],
+            verdict=spec["verdict"],
+            score=spec["score"],
+            platform=platform,
+            **work,
+        )
+        review.genres.set(genres)
+        for order, (heading, body) in enumerate(spec["sections"], start=1):
+            Section.objects.create(review=review, order=order, heading=heading, body=body)
+        for order, (kind, person, role) in enumerate(spec["credits"], start=1):
+            Credit.objects.create(review=review, order=order, kind=kind, person=person, role=role)
+        for order, figure in enumerate(spec["figures"], start=1):
+            Figure.objects.create(
+                review=review,
+                position=figure["position"],
+                order=order,
+                image=ContentFile(demo_art.jpeg(figure["scene"]), name=f"{figure['scene']}.jpg"),
+                alt_text=figure["alt"],
+                caption=figure["caption"],
+                credit=figure["credit"],
+            )
+        return review

@@ -1,0 +1,377 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Prefetch, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from reviews import images, markup
+
+
+class Platform(models.Model):
+    """Where the work streams or airs: Prime Video, HBO, a cinema release."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        """Reviews readers may see: published, and due (a future time means scheduled)."""
+        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a list of review cards needs, in a fixed number of queries."""
+        return self.select_related("author", "platform").prefetch_related(
+            Prefetch("figures", queryset=Figure.objects.filter(position=0), to_attr="lead")
+        )
+
+    def for_page(self):
+        """Everything the review page shows of the review itself."""
+        return self.select_related("author", "platform").prefetch_related(
+            "sections", "figures", "credits", "genres"
+        )
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Kind(models.TextChoices):
+        SEASON = "season", "TV season"
+        FILM = "film", "Film"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The review's address: /reviews/<slug>/."
+    )
+    standfirst = models.CharField(
+        max_length=300, help_text="One line under the headline that sums up the verdict."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        help_text="The critic named in the byline.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Readers see a published review once this time has passed; a future "
+        "time schedules it. Left empty, publishing sets it to now.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    verdict = models.CharField(
+        max_length=200, blank=True, help_text="The verdict in a line, shown in the verdict box."
+    )
+    score = models.DecimalField(
+        "critic's score",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Optional, out of 10.",
+    )
+
+    # The reviewed work.
+    work_title = models.CharField("title", max_length=200, help_text="The show or film: BALLARD.")
+    work_kind = models.CharField("kind", max_length=10, choices=Kind, default=Kind.SEASON)
+    season_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    platform = models.ForeignKey(
+        Platform,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="Platform or network.",
+    )
+    premiere_date = models.DateField(null=True, blank=True)
+    based_on = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For example: Based on the novels by Michael Connelly.",
+    )
+    genres = models.ManyToManyField(Genre, blank=True, related_name="reviews")
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=10),
+                name="review_score_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="published_review_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reviews:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("reviews:preview", kwargs={"slug": self.slug})
+
+    def publish(self, *, at=None):
+        """Publish now, or at a later time (a scheduled review appears by itself)."""
+        self.status = self.Status.PUBLISHED
+        self.published_at = at or self.published_at or timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save(update_fields=["status", "updated_at"])
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_live
+
+    @property
+    def byline(self) -> str:
+        if self.author is None:
+            return f"{settings.SITE_NAME} staff"
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def work_label(self) -> str:
+        """BALLARD, Season 1 / OPPENHEIMER (film)."""
+        if self.work_kind == self.Kind.SEASON and self.season_number:
+            return f"{self.work_title}, Season {self.season_number}"
+        return self.work_title
+
+    @property
+    def lead_figure(self):
+        if hasattr(self, "lead"):  # prefetched by for_listing()
+            return self.lead[0] if self.lead else None
+        return next((f for f in self.figures.all() if f.position == 0), None)
+
+    def body(self):
+        """Sections in order, each with the figures placed after it.
+
+        Figures placed after a section number the review does not have come last, so
+        an editor who deletes a section never loses a photo from the page.
+        """
+        sections = list(self.sections.all())
+        figures = [f for f in self.figures.all() if f.position > 0]
+        blocks = []
+        for number, section in enumerate(sections, start=1):
+            blocks.append((section, [f for f in figures if f.position == number]))
+        leftovers = [f for f in figures if f.position > len(sections)]
+        if leftovers:
+            blocks.append((None, leftovers))
+        return blocks
+
+
+class Section(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0, help_text="Sections are shown in this order.")
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty for the intro paragraphs."
+    )
+    body = models.TextField(
+        help_text="Paragraphs separated by a blank line. *Emphasis*, **bold**, "
+        "[links](https://…), lists (- item) and quotes (> text) are allowed; nothing else."
+    )
+    body_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.heading or "(intro)"
+
+    def save(self, *args, **kwargs):
+        # Rendered once here, so no reader's request ever parses Markdown.
+        self.body_html = markup.render(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+
+class Figure(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="figures")
+    position = models.PositiveSmallIntegerField(
+        "placement",
+        default=0,
+        help_text="0 = the lead photo under the headline; 1 = after the first section, "
+        "2 = after the second, and so on.",
+    )
+    order = models.PositiveIntegerField(
+        default=0, help_text="Orders several photos in the same place."
+    )
+    image = models.FileField(
+        upload_to=images.UPLOAD_DIR,
+        max_length=200,
+        help_text="A JPEG, PNG or WebP photo. Location and camera data are removed.",
+    )
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What is seen, for readers who cannot see the photo: “A woman in a "
+        "business suit sits at a table, holding a file…”.",
+    )
+    caption = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who is shown: “Maggie Q (Renée Ballard) in BALLARD.”",
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Photographer/rights holder: “Tyler Golden/Prime Video”.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    renditions = models.JSONField(editable=False, default=list)
+
+    class Meta:
+        ordering = ["position", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(position=0),
+                name="one_lead_figure_per_review",
+                violation_error_message="A review has only one lead photo (placement 0).",
+            )
+        ]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        replaced = None
+        if self.image and not getattr(self.image, "_committed", True):
+            if self.pk:
+                replaced = Figure.objects.filter(pk=self.pk).first()
+            self.process_image()
+        super().save(*args, **kwargs)
+        if replaced and replaced.image.name != self.image.name:
+            replaced.release_files()
+
+    def process_image(self):
+        """Clean, store and cut the newly assigned upload (raises ValidationError)."""
+        prepared = images.prepare(self.image.file)
+        storage = self.image.storage
+        self.image.name = images.store(storage, prepared)
+        self.image._committed = True
+        self.width, self.height = prepared.width, prepared.height
+        self.renditions = [
+            {"width": r.width, "height": r.height, "name": r.name}
+            for r in images.make_renditions(storage, self.image.name)
+        ]
+
+    @property
+    def srcset(self) -> str:
+        storage = self.image.storage
+        return ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in self.renditions)
+
+    @property
+    def src(self) -> str:
+        """The middle rendition: a fair default for browsers that ignore srcset."""
+        if not self.renditions:
+            return self.image.url
+        fitting = [r for r in self.renditions if r["width"] <= 800] or self.renditions
+        return self.image.storage.url(fitting[-1]["name"])
+
+    @property
+    def thumbnail_url(self) -> str:
+        if not self.renditions:
+            return self.image.url
+        return self.image.storage.url(self.renditions[0]["name"])
+
+    def file_names(self) -> set[str]:
+        return {self.image.name, *(r["name"] for r in self.renditions)} - {""}
+
+    def release_files(self) -> None:
+        """Once the transaction commits, delete this figure's files unless still used.
+
+        Files are named by content, so two figures with the same photo share them.
+        """
+        name, names, storage = self.image.name, self.file_names(), self.image.storage
+
+        def delete():
+            if not Figure.objects.filter(image=name).exists():
+                for each in names:
+                    storage.delete(each)
+
+        transaction.on_commit(delete)
+
+
+@receiver(post_delete, sender=Figure)
+def _release_figure_files(sender, instance, **kwargs):
+    instance.release_files()
+
+
+class Credit(models.Model):
+    class Kind(models.TextChoices):
+        CAST = "cast", "Cast"
+        CREW = "crew", "Crew"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="credits")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=4, choices=Kind, default=Kind.CAST)
+    person = models.CharField(max_length=150, help_text="Maggie Q")
+    role = models.CharField(
+        max_length=150, help_text="The character played (Renée Ballard) or the job (Creator)."
+    )
+
+    class Meta:
+        ordering = ["kind", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.person} — {self.role}"

@@ -1,0 +1,35 @@
+"""The staff roles and exactly which permissions each holds.
+
+Kept in one table and re-applied after every migrate, so a role never silently gains or
+loses a right when a model is added; tests read the same table.
+"""
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+
+#: group → (app_label, codename) pairs; "*" means every permission of that app.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    EDITORS: [("reviews", "*"), ("polls", "*")],
+    MODERATORS: [],
+}
+
+
+def sync_roles(sender=None, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+    """Create the groups and give each exactly its permissions (post_migrate)."""
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    for name, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = []
+        for app_label, codename in grants:
+            perms = Permission.objects.using(using).filter(content_type__app_label=app_label)
+            if codename != "*":
+                perms = perms.filter(codename=codename)
+            wanted.extend(perms)
+        group.permissions.set(wanted)

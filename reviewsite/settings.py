@@ -1,0 +1,264 @@
+"""reviewsite settings: one module, read from the environment.
+
+With nothing set, the site runs for development on an SQLite file in the project folder.
+Every variable is listed in the README; a malformed or unknown one stops start-up with
+one line naming it (see reviewsite/env.py).
+"""
+
+import re
+from pathlib import Path
+
+import dj_database_url
+
+from reviewsite import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Core -------------------------------------------------------------------------------
+
+DEBUG = env.boolean("DJANGO_DEBUG", default=True)
+
+SECRET_KEY = env.string("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        env.fail(
+            "DJANGO_SECRET_KEY",
+            "is required when DJANGO_DEBUG=0: set it to a long random string "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))").',
+        )
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    env.fail("DJANGO_SECRET_KEY", "must be at least 50 random characters when DJANGO_DEBUG=0.")
+
+ALLOWED_HOSTS = env.listing("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env.listing("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+SITE_NAME = env.string("REVIEWSITE_SITE_NAME", "Reviewsite")
+ADMIN_PATH = env.string("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
+if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*/", ADMIN_PATH):
+    env.fail("DJANGO_ADMIN_PATH", "must be a URL path such as admin or staff/desk.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "reviews",
+    "polls",
+    "comments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "reviewsite.urls"
+WSGI_APPLICATION = "reviewsite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "reviewsite.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url)
+    if not config.get("ENGINE"):
+        raise ValueError(url)
+    return config
+
+
+_db = env.parsed(
+    "DATABASE_URL",
+    f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    _database,
+    "use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/name.",
+)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside a writer; IMMEDIATE takes the write lock when a
+    # transaction starts, so two writers queue on the busy timeout instead of one
+    # failing with "database is locked" when it upgrades a read lock.
+    _db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.integer("DATABASE_BUSY_TIMEOUT", 20, minimum=1),
+    }
+    # A file, not the in-memory default: threads in the concurrency tests need to
+    # share the test database through real connections.
+    _db["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not.
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db["OPTIONS"] = {
+        "connect_timeout": env.integer("DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+    }
+    if env.boolean("DATABASE_POOL", default=True):
+        # With CONN_HEALTH_CHECKS Django has the pool check each connection it hands out.
+        _db["OPTIONS"]["pool"] = {
+            "min_size": env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
+            "max_size": env.integer("DATABASE_POOL_MAX_SIZE", 8, minimum=1),
+            # Bound the wait for a free connection so a dead database gives a 503
+            # quickly instead of a hung request.
+            "timeout": env.integer("DATABASE_POOL_TIMEOUT", 3, minimum=1),
+        }
+else:
+    env.fail("DATABASE_URL", "must name an SQLite file (sqlite:///…) or PostgreSQL (postgres://…).")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and sessions -----------------------------------------------------------------
+
+REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.string("REVIEWSITE_CACHE_PREFIX", "reviewsite"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "reviewsite",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Staff sessions end after a working day, and when the browser closes.
+SESSION_COOKIE_AGE = env.duration("DJANGO_SESSION_AGE", "12h")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Reader identity, rate limits and proxies -------------------------------------------
+
+#: Anonymous readers are told apart by a random id in this signed cookie.
+VOTER_COOKIE_NAME = "reader"
+VOTER_COOKIE_AGE = env.duration("REVIEWSITE_VOTER_COOKIE_AGE", "730d")
+
+#: REMOTE_ADDRs of reverse proxies whose X-Forwarded-For may be believed.
+TRUSTED_PROXIES = env.networks("DJANGO_TRUSTED_PROXIES")
+
+RATELIMIT_ENABLE = env.boolean("RATELIMIT_ENABLE", default=True)
+#: (requests, seconds) per scope; each is an environment variable "N/period".
+RATELIMITS = {
+    "vote-ip": env.rate("RATELIMIT_VOTE_IP", "30/10m"),
+    "comment-ip": env.rate("RATELIMIT_COMMENT_IP", "5/10m"),
+    "comment-voter": env.rate("RATELIMIT_COMMENT_VOTER", "5/10m"),
+    "report-ip": env.rate("RATELIMIT_REPORT_IP", "10/10m"),
+}
+
+# --- Passwords and accounts -------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Internationalisation ---------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.string("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files -------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = env.string("DJANGO_MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/"):
+    env.fail("DJANGO_MEDIA_URL", "must end with a slash.")
+MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media"))).resolve()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# In development whitenoise serves straight from static/ and sees edits at once.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
+#: Serve MEDIA_ROOT from Django (make serve); switch off where a proxy serves it.
+SERVE_MEDIA = env.boolean("REVIEWSITE_SERVE_MEDIA", default=True)
+
+# Uploads: Django refuses request bodies over this size before any view runs.
+IMAGE_MAX_BYTES = env.integer("REVIEWSITE_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+IMAGE_MAX_PIXELS = env.integer("REVIEWSITE_IMAGE_MAX_PIXELS", 40_000_000, minimum=10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Forms ------------------------------------------------------------------------------
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Security ---------------------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env.boolean("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.boolean("DJANGO_SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.integer("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.boolean("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("DJANGO_SECURE_COOKIES", default=False)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Logging ----------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice("DJANGO_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+env.refuse_unknown()

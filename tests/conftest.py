@@ -1,0 +1,120 @@
+"""Personas, test data and the browser harness shared by every test."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from reviewsite.roles import EDITORS, MODERATORS
+from tests.factories import make_user
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls in
+# the same thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip locally when a service is missing; in CI a missing service is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available.", pytrace=False)
+    pytest.skip(f"{what} is not available here (in CI this fails instead)")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets its own media folder, an empty cache and fast password hashing."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reader(db):
+    """A logged-in reader account with no staff rights."""
+    return make_user("reader")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", groups=[EDITORS], is_staff=True)
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("moderator", groups=[MODERATORS], is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("boss", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def groups(db):
+    return {group.name: group for group in Group.objects.all()}
+
+
+# --- Browser harness ----------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(bool(shutil.which(CHROMIUM)), f"Chromium at {CHROMIUM} (set CHROMIUM_PATH)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def page(browser, viewport):
+    """A fresh browser context (no cookies) at a phone or desktop width."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request, viewport):
+    """screenshot(page, "name") saves a full-page PNG under test-artifacts/screenshots/."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(tab, name: str) -> Path:
+        path = folder / f"{name}-{viewport}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

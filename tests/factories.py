@@ -1,0 +1,78 @@
+"""Plain helpers that build test rows; each takes overrides as keyword arguments."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from reviews.models import Credit, Figure, Review, Section
+
+_numbers = itertools.count(1)
+
+
+def make_user(username=None, *, groups=(), password="correct horse battery", **fields):
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_numbers)}", password=password, **fields
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def image_bytes(fmt="JPEG", size=(1600, 900), colour=(40, 90, 140), **save_options) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format=fmt, **save_options)
+    return out.getvalue()
+
+
+def upload(name="photo.jpg", content=None, content_type="image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes() if content is None else content, content_type)
+
+
+def make_review(*, sections=2, published=True, **fields) -> Review:
+    n = next(_numbers)
+    defaults = {
+        "headline": f"Review number {n}",
+        "slug": f"review-{n}",
+        "standfirst": f"The standfirst of review {n}.",
+        "work_title": f"SHOW {n}",
+        "season_number": 1,
+        "verdict": "Worth a watch",
+    }
+    if published:
+        defaults |= {
+            "status": Review.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(hours=n),
+        }
+    review = Review.objects.create(**(defaults | fields))
+    for order in range(1, sections + 1):
+        Section.objects.create(
+            review=review,
+            order=order,
+            heading="" if order == 1 else f"Section heading {order}",
+            body=f"Paragraph one of section {order}.\n\nParagraph two of section {order}.",
+        )
+    return review
+
+
+def make_figure(review, *, position=0, size=(1600, 900), **fields) -> Figure:
+    defaults = {
+        "alt_text": "A woman in a business suit sits at a table, holding a file.",
+        "caption": "Maggie Q (Renée Ballard) in BALLARD.",
+        "credit": "Tyler Golden/Prime Video",
+    }
+    return Figure.objects.create(
+        review=review,
+        position=position,
+        image=upload(content=image_bytes(size=size, colour=(next(_numbers) % 255, 80, 120))),
+        **(defaults | fields),
+    )
+
+
+def make_credit(review, person="Maggie Q", role="Renée Ballard", **fields) -> Credit:
+    return Credit.objects.create(review=review, person=person, role=role, **fields)

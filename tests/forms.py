@@ -1,0 +1,59 @@
+"""Read a rendered HTML form the way a browser would, so tests post what a user posts."""
+
+from html.parser import HTMLParser
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = form_id is None
+        self.data: dict[str, list[str]] = {}
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.form_id is not None:
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            self.data.setdefault(name, []).append(
+                attrs.get("value", "on" if kind == "checkbox" else "")
+            )
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._textarea:
+                self.data[self._textarea][0] = self.data[self._textarea][0].removeprefix("\n")
+            self._textarea = None
+        elif tag == "form" and self.form_id is not None:
+            self.inside = False
+
+
+def form_data(html: str, form_id: str | None = None) -> dict:
+    """Field name → value (or list of values) of the form, as a browser would submit it."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return {k: v[0] if len(v) == 1 else v for k, v in reader.data.items()}

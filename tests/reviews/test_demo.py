@@ -1,0 +1,43 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from reviews.demo import BALLARD_SLUG
+from reviews.models import Figure, Review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_builds_the_reference_review_and_is_idempotent(client):
+    call_command("load_demo", stdout=None)
+    call_command("load_demo", stdout=None)
+    assert Review.objects.count() == 4
+    ballard = Review.objects.get(slug=BALLARD_SLUG)
+    assert ballard.is_live
+    sections = list(ballard.sections.all())
+    assert sections[0].heading == "" and sum(1 for s in sections if s.heading) >= 5
+    figures = list(ballard.figures.all())
+    assert len(figures) == 3 and figures[0].position == 0
+    assert all(f.alt_text and f.caption and f.credit for f in figures)
+    assert ballard.credits.filter(person="Maggie Q", role="Renée Ballard").exists()
+    page = client.get(f"/reviews/{BALLARD_SLUG}/").content.decode()
+    assert "Maggie Q (Renée Ballard) in BALLARD." in page and "Tyler Golden/Prime Video" in page
+    assert Figure.objects.count() == 6
+
+
+def test_demo_accounts_are_created_once_with_roles_and_printed_passwords(tmp_path, capsys):
+    secrets_file = tmp_path / "accounts"
+    call_command("create_demo_accounts", file=str(secrets_file))
+    first = capsys.readouterr().out
+    call_command("create_demo_accounts", file=str(secrets_file))
+    second = capsys.readouterr().out
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert users["admin"].is_superuser
+    assert [g.name for g in users["editor"].groups.all()] == ["Editors"]
+    assert [g.name for g in users["moderator"].groups.all()] == ["Moderators"]
+    kept = secrets_file.read_text()
+    for line in kept.splitlines():
+        username, password = line.split()[:2]
+        assert users[username].check_password(password)
+        assert password in first and password not in second
+    assert "already exist" in second

@@ -1,0 +1,65 @@
+"""Start-up refuses bad configuration with one line that names the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start(**env) -> subprocess.CompletedProcess:
+    """Run `manage.py check` in a fresh process with only the given variables set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATELIMIT_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    clean["DJANGO_SETTINGS_MODULE"] = "reviewsite.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_development_defaults_start_with_nothing_set():
+    result = start()
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_without_secret_key_refuses_in_one_line_naming_it():
+    result = start(DJANGO_DEBUG="0")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DJANGO_SECRET_KEY" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_production_with_a_real_secret_key_starts():
+    result = start(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 30 + "abcdefghijklmnopqrstuvwxyz")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("DATABASE_URL", "mysqlish://nowhere"),
+        ("REDIS_URL", "localhost:6379"),
+        ("RATELIMIT_VOTE_IP", "lots"),
+        ("RATELIMIT_ENABLE", "sometimes"),
+        ("DJANGO_TRUSTED_PROXIES", "not-an-address"),
+        ("DJANGO_DEBUGG", "1"),  # a typo of a real name
+    ],
+)
+def test_malformed_or_unknown_variable_is_named_without_traceback(name, value):
+    result = start(**{name: value})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
