@@ -11,13 +11,14 @@ from django.utils.text import slugify
 from reviews import images, markup
 
 
-class Platform(models.Model):
-    """Where the work streams or airs: Prime Video, HBO, a cinema release."""
+class Label(models.Model):
+    """A named, sluggable way to browse reviews (platforms, genres)."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self):
@@ -28,19 +29,12 @@ class Platform(models.Model):
         super().save(*args, **kwargs)
 
 
-class Genre(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+class Platform(Label):
+    """Where the work streams or airs: Prime Video, HBO, a cinema release."""
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.slug = self.slug or slugify(self.name)
-        super().save(*args, **kwargs)
+class Genre(Label):
+    pass
 
 
 class ReviewQuerySet(models.QuerySet):
