@@ -26,8 +26,7 @@ class FigureInline(admin.StackedInline):
         if not figure.pk or not figure.image:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" width="240" style="height:auto;max-width:100%">'
-            "<br><small>{} × {} px, {} renditions</small>",
+            '<img src="{}" alt="{}" width="240"><br><small>{} × {} px, {} renditions</small>',
             figure.thumbnail_url,
             figure.alt_text,
             figure.width,

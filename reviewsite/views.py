@@ -1,11 +1,15 @@
 """Site-wide views: health check, media files and error pages."""
 
+import logging
 import posixpath
+import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.template import loader
 from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -53,4 +57,55 @@ def media(request, path):
     response = FileResponse(full.open("rb"), content_type=MEDIA_TYPES[suffix])
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["Content-Disposition"] = "inline"
+    return response
+
+
+#: Errors meaning "the database is not answering now", worth a retry, not a bug report.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+#: A failed POST is offered back to the reader only if it is this small (no uploads).
+RESUBMIT_MAX_FIELDS = 12
+RESUBMIT_MAX_CHARS = 20_000
+
+logger = logging.getLogger(__name__)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a readable page with the request id, or a 503 when the database is down.
+
+    Rendered without context processors or the database, because either may be what
+    failed.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
+    html = loader.get_template("500.html").render({"request_id": getattr(request, "id", "")})
+    return HttpResponse(html, status=500)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After; a refused POST is offered back so nothing typed is lost."""
+    logger.warning("database unavailable while serving %s %s", request.method, request.path)
+    context = {"request_id": getattr(request, "id", ""), "retry_after": RETRY_AFTER_SECONDS}
+    if request.method == "POST" and not request.path.startswith(f"/{settings.ADMIN_PATH}"):
+        fields = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken" and "password" not in name
+            for value in values
+        ]
+        if (
+            len(fields) <= RESUBMIT_MAX_FIELDS
+            and sum(len(v) for _n, v in fields) <= RESUBMIT_MAX_CHARS
+        ):
+            context |= {
+                "resubmit_fields": fields,
+                "resubmit_text": next((v for n, v in fields if n == "body"), ""),
+                "resubmit_url": request.get_full_path(),
+                "csrf_token": get_token(request),
+            }
+    html = loader.get_template("503.html").render(context)
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
     return response

@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ from tests.factories import make_user
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 def require(condition: bool, what: str) -> None:
@@ -26,6 +29,31 @@ def require(condition: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available.", pytrace=False)
     pytest.skip(f"{what} is not available here (in CI this fails instead)")
+
+
+@pytest.fixture(scope="session")
+def production_env(tmp_path_factory) -> dict:
+    """Environment for a separate process running with production settings (DEBUG off).
+
+    Static files are collected once into a temporary folder, as `make serve` does.
+    """
+    static_root = tmp_path_factory.mktemp("static")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATELIMIT_"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "reviewsite.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-only-" + "k" * 30 + "abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": str(static_root),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    return env
 
 
 @pytest.fixture(autouse=True)

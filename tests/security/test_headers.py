@@ -1,0 +1,51 @@
+"""Every response carries the security headers, admin and errors included."""
+
+import pytest
+
+from tests.factories import make_review
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/healthz", "/admin/login/", "/reviews/missing/", "/static/css/site.css"]
+
+
+@pytest.fixture
+def review():
+    return make_review()
+
+
+@pytest.mark.parametrize("path", [*PAGES, "review", "admin-index"])
+def test_security_headers_on_every_kind_of_response(client, editor, review, path):
+    if path == "review":
+        path = review.get_absolute_url()
+    if path == "admin-index":
+        client.force_login(editor)
+        path = "/admin/"
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    csp = response["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == "'self'"  # no unsafe-inline, no unsafe-eval
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "http" not in csp  # no third-party origin
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_media_origin_is_allowed_for_images_only_when_configured():
+    from reviewsite.middleware import build_csp
+
+    csp = build_csp(["https://media.example.net"])
+    img = next(d for d in csp.split("; ") if d.startswith("img-src"))
+    assert "https://media.example.net" in img
+    assert csp.count("https://media.example.net") == 1
+
+
+def test_every_response_has_a_request_id(client):
+    first = client.get("/healthz")["X-Request-ID"]
+    second = client.get("/healthz")["X-Request-ID"]
+    assert first and second and first != second
