@@ -17,6 +17,7 @@ help:
 	@echo "make test   the whole test suite (DATABASE_URL or SQLite)"
 	@echo "make serve  production-style: gunicorn, DJANGO_DEBUG=0, static via whitenoise"
 	@echo "make lint   ruff check and format check"
+	@echo "make audit  known vulnerabilities in installed packages; Django and Pillow up to date"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "reviewsite needs Python 3.11 or newer on PATH (or make PYTHON=...)." >&2; exit 1; }
@@ -49,7 +50,7 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py load_demo && \
-	exec $(BIN)/gunicorn reviewsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	exec $(BIN)/gunicorn reviewsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
 test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
@@ -62,6 +63,9 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+audit: install-dev
+	$(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts
