@@ -46,6 +46,7 @@ class Rendition:
     width: int
     height: int
     name: str
+    bytes: int
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -166,12 +167,15 @@ def make_renditions(storage: Storage, original_name: str) -> list[Rendition]:
     for width in widths:
         height = max(1, round(image.height * width / image.width))
         name = rendition_name(original_name, width)
-        if not storage.exists(name):
+        if storage.exists(name):
+            size = storage.size(name)
+        else:
             resized = image.resize((width, height), Image.Resampling.LANCZOS)
             out = io.BytesIO()
             resized.save(out, format="WEBP", quality=RENDITION_QUALITY, method=4)
+            size = out.tell()
             saved = storage.save(name, ContentFile(out.getvalue()))
             if saved != name:
                 storage.delete(saved)
-        renditions.append(Rendition(width=width, height=height, name=name))
+        renditions.append(Rendition(width=width, height=height, name=name, bytes=size))
     return renditions

@@ -1,11 +1,16 @@
+import contextlib
+import dataclasses
+import html
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from reviews import images, markup
@@ -124,6 +129,11 @@ class Review(models.Model):
         help_text="For example: Based on the novels by Michael Connelly.",
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="reviews")
+    search_document = models.TextField(
+        editable=False,
+        default="",
+        help_text="All of the review's words in plain text, kept for site search.",
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -159,6 +169,19 @@ class Review(models.Model):
         self.status = self.Status.PUBLISHED
         self.published_at = at or self.published_at or timezone.now()
         self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def refresh_search_document(self) -> None:
+        """Rebuild the plain text site search looks in (after sections or credits change)."""
+        parts = [self.headline, self.standfirst, self.work_label, self.based_on, self.verdict]
+        parts += [
+            f"{section.heading}\n{html.unescape(strip_tags(section.body_html))}"
+            for section in self.sections.all()
+        ]
+        parts += [f"{credit.person} {credit.role}" for credit in self.credits.all()]
+        document = "\n\n".join(part for part in parts if part)
+        document = "".join(ch for ch in document if ch.isprintable() or ch == "\n")
+        Review.objects.filter(pk=self.pk).update(search_document=document)
+        self.search_document = document
 
     def unpublish(self):
         self.status = self.Status.DRAFT
@@ -305,8 +328,7 @@ class Figure(models.Model):
         self.image._committed = True
         self.width, self.height = prepared.width, prepared.height
         self.renditions = [
-            {"width": r.width, "height": r.height, "name": r.name}
-            for r in images.make_renditions(storage, self.image.name)
+            dataclasses.asdict(r) for r in images.make_renditions(storage, self.image.name)
         ]
 
     @property
@@ -321,6 +343,14 @@ class Figure(models.Model):
             return self.image.url
         fitting = [r for r in self.renditions if r["width"] <= 800] or self.renditions
         return self.image.storage.url(fitting[-1]["name"])
+
+    def feed_rendition(self) -> dict:
+        """The rendition feeds and social cards use: the widest up to 1200 px."""
+        return [r for r in self.renditions if r["width"] <= 1200][-1]
+
+    @property
+    def card_url(self) -> str:
+        return self.image.storage.url(self.feed_rendition()["name"]) if self.renditions else ""
 
     @property
     def thumbnail_url(self) -> str:
@@ -369,3 +399,16 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.role}"
+
+
+@receiver(post_save, sender=Review)
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
+@receiver(post_save, sender=Credit)
+@receiver(post_delete, sender=Credit)
+def _refresh_search_document(sender, instance, **kwargs):
+    review = instance if sender is Review else instance.review
+    if kwargs.get("raw"):  # loaddata: the fixture carries the document already
+        return
+    with contextlib.suppress(Review.DoesNotExist):  # the review itself is being deleted
+        review.refresh_search_document()

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from reviews import views
+from reviews import feeds, views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("", views.review_list, name="list"),
+    path("search/", views.search, name="search"),
+    path("genres/<slug:slug>/", views.genre_detail, name="genre"),
+    path("platforms/<slug:slug>/", views.platform_detail, name="platform"),
+    path("authors/<str:username>/", views.author_detail, name="author"),
+    path("feed/", feeds.LatestReviewsFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestReviewsAtomFeed(), name="atom"),
     path("reviews/<slug:slug>/", views.review_detail, name="detail"),
     path("reviews/<slug:slug>/preview/", views.review_preview, name="preview"),
 ]

@@ -1,22 +1,107 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from reviews.models import Review
+from reviews import search as site_search
+from reviews.models import Genre, Platform, Review
 
 REVIEWS_PER_PAGE = 12
+RESULTS_PER_PAGE = 10
 
 
+def _review_list(request, reviews, *, title, description, heading=None, template=None, **context):
+    """A paginated page of review cards; the home page and every browsing page use it."""
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template or "reviews/review_list.html",
+        {
+            "page": page,
+            "reviews": page.object_list,
+            "title": title,
+            "heading": heading or title,
+            "description": description,
+            **context,
+        },
+    )
+
+
+@require_safe
 def review_list(request):
     """The home page: published reviews, newest first."""
-    page = Paginator(Review.objects.published().for_listing(), REVIEWS_PER_PAGE).get_page(
-        request.GET.get("page")
+    return _review_list(
+        request,
+        Review.objects.published().for_listing(),
+        title="Latest reviews",
+        description="The newest reviews of TV seasons and films.",
+        featured=True,
     )
-    return render(request, "reviews/review_list.html", {"page": page, "reviews": page.object_list})
 
 
+@require_safe
+def genre_detail(request, slug):
+    genre = get_object_or_404(Genre, slug=slug)
+    return _review_list(
+        request,
+        Review.objects.published().filter(genres=genre).for_listing(),
+        title=f"{genre.name} reviews",
+        description=f"Our reviews of {genre.name.lower()} TV seasons and films, newest first.",
+    )
+
+
+@require_safe
+def platform_detail(request, slug):
+    platform = get_object_or_404(Platform, slug=slug)
+    return _review_list(
+        request,
+        Review.objects.published().filter(platform=platform).for_listing(),
+        title=f"{platform.name} reviews",
+        description=f"Our reviews of what is on {platform.name}, newest first.",
+    )
+
+
+@require_safe
+def author_detail(request, username):
+    author = get_object_or_404(get_user_model(), username=username)
+    reviews = Review.objects.published().filter(author=author)
+    if not reviews.exists():  # only critics have a page, not every account
+        raise Http404("No reviews by this author.")
+    name = author.get_full_name() or author.get_username()
+    return _review_list(
+        request,
+        reviews.for_listing(),
+        title=f"Reviews by {name}",
+        description=f"Every TV and film review written by {name}.",
+    )
+
+
+@require_safe
+def search(request):
+    """Site search. The query stays in the box; an empty result says what to try."""
+    query = site_search.clean_query(request.GET.get("q"))
+    page = None
+    if query:
+        results = site_search.search(Review.objects.published().for_listing(), query)
+        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        for review in page.object_list:
+            review.snippet_html = site_search.snippet_html(review, query)
+    return render(
+        request,
+        "reviews/search.html",
+        {
+            "query": query,
+            "page": page,
+            "genres": Genre.objects.filter(reviews__isnull=False).distinct(),
+        },
+    )
+
+
+@require_safe
 def review_detail(request, slug):
     """A published review. Drafts and scheduled reviews are 404 to everyone here.
 

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
 
+from reviews.sitemaps import SITEMAPS
 from reviewsite import views
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
@@ -13,6 +15,8 @@ handler500 = "reviewsite.views.server_error"
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("reviews.urls")),
 ]
 

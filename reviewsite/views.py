@@ -10,6 +10,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.template import loader
+from django.urls import reverse
 from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -36,6 +37,20 @@ def healthz(request):
             {"status": "unavailable", "database": "down"}, status=503, headers={"Retry-After": "30"}
         )
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read everything public; the admin and previews are off limits."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        "Disallow: /reviews/*/preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_safe

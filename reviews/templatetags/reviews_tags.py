@@ -16,3 +16,9 @@ def humane_duration(value: timedelta | None) -> str:
             count = -(-seconds // size) if unit != "hour" else round(seconds / size)
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return "a moment"
+
+
+@register.filter
+def absolute_url(url: str, request) -> str:
+    """A URL as crawlers and feed readers need it: with scheme and host."""
+    return request.build_absolute_uri(url) if url else ""

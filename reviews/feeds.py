@@ -1,0 +1,63 @@
+"""RSS and Atom feeds of the latest published reviews, each with its lead image."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+
+from reviews.models import Review
+
+FEED_LENGTH = 20
+
+
+class LatestReviewsFeed(Feed):
+    description = "The newest TV and film reviews."
+
+    def title(self):
+        return f"{settings.SITE_NAME}: latest reviews"
+
+    def link(self):
+        return reverse("reviews:list")
+
+    def get_object(self, request, *args, **kwargs):
+        # The feed object is shared by every thread; the request travels as "obj".
+        return request
+
+    def items(self, request):
+        reviews = list(Review.objects.published().for_listing()[:FEED_LENGTH])
+        for review in reviews:
+            figure = review.lead_figure
+            review.enclosures = []
+            if figure is not None and figure.renditions:
+                url = request.build_absolute_uri(figure.card_url)
+                length = str(figure.feed_rendition()["bytes"])
+                review.enclosures = [Enclosure(url, length, "image/webp")]
+        return reviews
+
+    def item_title(self, review):
+        return review.headline
+
+    def item_description(self, review):
+        return review.standfirst
+
+    def item_author_name(self, review):
+        return review.byline
+
+    def item_pubdate(self, review):
+        return review.published_at
+
+    def item_updateddate(self, review):
+        return review.updated_at
+
+    def item_categories(self, review):
+        return [review.get_work_kind_display()] + (
+            [review.platform.name] if review.platform else []
+        )
+
+    def item_enclosures(self, review):
+        return review.enclosures
+
+
+class LatestReviewsAtomFeed(LatestReviewsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestReviewsFeed.description
