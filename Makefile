@@ -17,6 +17,7 @@ help:
 	@echo "make test   the whole test suite (DATABASE_URL or SQLite)"
 	@echo "make serve  production-style: gunicorn, DJANGO_DEBUG=0, static via whitenoise"
 	@echo "make lint   ruff check and format check"
+	@echo "make lighthouse  Lighthouse scores of the demo review (mobile)"
 	@echo "make audit  known vulnerabilities in installed packages; Django and Pillow up to date"
 
 $(BIN)/python:
@@ -63,6 +64,9 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+lighthouse: install
+	$(BIN)/python scripts/lighthouse.py
 
 audit: install-dev
 	$(BIN)/python scripts/audit.py

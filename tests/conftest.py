@@ -146,3 +146,32 @@ def screenshot(request, viewport):
         return path
 
     return take
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core, from the copy the axe-playwright-python package bundles (never a CDN)."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+@pytest.fixture
+def axe(axe_script):
+    """axe(page) → the WCAG 2.2 AA and best-practice violations on the page, as text."""
+
+    def run(tab) -> list[str]:
+        tab.evaluate(axe_script)  # evaluated through the DevTools protocol, not the page's CSP
+        result = tab.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+
+    return run
