@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 #: The current request's id, for log records written while it is served.
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -52,6 +53,21 @@ class RequestIdMiddleware:
             return response
         finally:
             current_request_id.reset(token)
+
+
+class ReadableMethodNotAllowedMiddleware:
+    """Give Django's empty 405 responses a page that says what happened."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", {"method": request.method}, status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
 
 
 class SecurityHeadersMiddleware:

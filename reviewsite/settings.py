@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reviewsite.readers.ReaderCookieMiddleware",
+    "reviewsite.middleware.ReadableMethodNotAllowedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -256,6 +257,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security ---------------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "reviewsite.views.csrf_failure"
 #: Origins photos may come from besides our own (a CDN or bucket in DJANGO_MEDIA_URL).
 CSP_IMG_ORIGINS = (
     ["/".join(MEDIA_URL.split("/")[:3])] if MEDIA_URL.startswith(("http://", "https://")) else []

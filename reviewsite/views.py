@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils._os import safe_join
@@ -83,6 +84,11 @@ RESUBMIT_MAX_FIELDS = 12
 RESUBMIT_MAX_CHARS = 20_000
 
 logger = logging.getLogger(__name__)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A readable 403 when a form's CSRF token is missing or wrong."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

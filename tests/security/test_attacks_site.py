@@ -1,0 +1,198 @@
+"""Attacks on the site's URLs, headers and staff forms: refused clearly, nothing written.
+
+Reader forms (poll, comments, reports) have their own attack cases next to this file.
+"""
+
+import pytest
+from django.test import Client
+
+from reviews.models import Review, Section
+from tests.factories import make_credit, make_figure, make_review
+from tests.forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = '<script>alert("x")</script>'
+IMG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def review():
+    return make_review()
+
+
+class TestInjectionInStaffFields:
+    """A staff account can be phished; what it types must still never run in a reader's page."""
+
+    @pytest.mark.parametrize("payload", [SCRIPT, IMG])
+    @pytest.mark.parametrize(
+        "field", ["headline", "standfirst", "verdict", "work_title", "based_on"]
+    )
+    def test_review_fields_render_escaped_everywhere(self, client, payload, field):
+        review = make_review(**{field: f"Title {payload}"})
+        make_figure(review, position=0)
+        for url in ["/", review.get_absolute_url(), "/feed/", "/feed/atom/", "/search/?q=Title"]:
+            body = client.get(url).content.decode()
+            assert payload not in body, (field, url)
+
+    @pytest.mark.parametrize("payload", [SCRIPT, IMG])
+    def test_captions_credits_alt_text_headings_and_cast_render_escaped(self, client, payload):
+        review = make_review()
+        make_figure(
+            review,
+            position=0,
+            caption=f"C {payload}",
+            credit=f"K {payload}",
+            alt_text=f'A " onload="alert(1) {payload}',
+        )
+        Section.objects.create(review=review, order=9, heading=f"H {payload}", body=payload)
+        make_credit(review, person=f"P {payload}", role=f"R {payload}")
+        body = client.get(review.get_absolute_url()).content.decode()
+        assert payload not in body
+        assert 'onload="alert(1)' not in body
+        assert body.count("&lt;") >= 6
+
+    def test_admin_changelist_shows_hostile_headlines_escaped(self, client, editor):
+        make_review(headline=SCRIPT)
+        client.force_login(editor)
+        assert SCRIPT not in client.get("/admin/reviews/review/").content.decode()
+
+
+class TestRequestForgery:
+    def test_admin_post_without_csrf_token_is_refused_readably(self, editor, review):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(editor)
+        response = client.post(
+            "/admin/reviews/review/",
+            {"action": "unpublish_selected", "_selected_action": [review.pk]},
+        )
+        assert response.status_code == 403
+        assert "Please send the form again" in response.content.decode()
+        assert Review.objects.get(pk=review.pk).is_live
+
+    def test_admin_post_with_a_forged_csrf_token_is_refused(self, editor, review):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(editor)
+        client.cookies["csrftoken"] = "a" * 32
+        response = client.post(
+            "/admin/reviews/review/",
+            {
+                "action": "unpublish_selected",
+                "_selected_action": [review.pk],
+                "csrfmiddlewaretoken": "b" * 32,
+            },
+        )
+        assert response.status_code == 403
+        assert Review.objects.get(pk=review.pk).is_live
+
+
+class TestHostAndHeaders:
+    def test_a_foreign_host_header_is_refused(self, client):
+        response = client.get("/", HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        assert "evil.example" not in response.content.decode()
+
+    def test_forwarded_host_cannot_poison_canonical_links(self, client, review):
+        body = client.get(
+            review.get_absolute_url(), HTTP_X_FORWARDED_HOST="evil.example"
+        ).content.decode()
+        assert "evil.example" not in body
+
+    @pytest.mark.parametrize("value", ["abc\r\nSet-Cookie: owned=1", "<script>", "x" * 500])
+    def test_request_id_header_cannot_inject_headers(self, client, value):
+        response = client.get("/healthz", HTTP_X_REQUEST_ID=value)
+        assert response["X-Request-ID"] != value
+        assert "owned" not in response.cookies
+
+
+class TestRedirects:
+    @pytest.mark.parametrize(
+        "target",
+        [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "javascript:alert(1)",
+            "https:evil.example",
+        ],
+    )
+    def test_login_never_redirects_off_site(self, client, editor, target):
+        response = client.post(
+            f"/admin/login/?next={target}",
+            {"username": "editor", "password": "correct horse battery", "next": target},
+        )
+        assert response.status_code == 302
+        assert "evil.example" not in response["Location"]
+        assert not response["Location"].startswith("javascript")
+
+
+class TestUrls:
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/media/../reviewsite/settings.py",
+            "/media/%2e%2e/%2e%2e/etc/passwd",
+            "/media/figures/../../manage.py",
+            "/media/figures/x.html",
+            "/media/figures/x.svg",
+            "/media//etc/passwd",
+            "/media/figures/%00.jpg",
+        ],
+    )
+    def test_path_traversal_and_non_image_media_are_404(self, client, path):
+        response = client.get(path)
+        assert response.status_code in (400, 404)
+        assert b"SECRET_KEY" not in response.content and b"root:" not in response.content
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/reviews/' OR 1=1 --/",
+            "/reviews/%00/",
+            "/genres/%27%3B%20DROP%20TABLE%20x%3B--/",
+            "/authors/admin'--/",
+            "/reviews/" + "a" * 3000 + "/",
+            "/search/?q=%ff%fe",
+            "/?page=%00",
+            "/search/?q=%00&page=-1",
+        ],
+    )
+    def test_malformed_urls_answer_without_error(self, client, review, path):
+        assert client.get(path).status_code in (200, 400, 404)
+        assert Review.objects.filter(pk=review.pk).exists()
+
+    @pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+    def test_wrong_methods_get_a_readable_405(self, client, review, method):
+        response = getattr(client, method)(review.get_absolute_url())
+        assert response.status_code == 405
+        assert "doesn’t work that way" in response.content.decode()
+        assert "GET" in response["Allow"]
+        assert Review.objects.get(pk=review.pk).headline == review.headline
+
+
+class TestOversizedBodies:
+    def test_a_huge_form_body_is_refused_readably(self, client):
+        response = client.post("/admin/login/", {"username": "x" * 3_000_000, "password": "y"})
+        assert response.status_code == 400
+        assert "too large" in response.content.decode()
+
+    def test_too_many_form_fields_are_refused(self, client):
+        response = client.post("/admin/login/", {f"f{i}": "1" for i in range(1200)})
+        assert response.status_code == 400
+
+
+class TestStaffOnlyUrls:
+    def test_readers_cannot_reach_drafts_through_preview_or_admin(self, client, reader):
+        draft = make_review(published=False, headline="Embargoed scoop")
+        client.force_login(reader)
+        for url in [draft.get_preview_url(), f"/admin/reviews/review/{draft.pk}/change/"]:
+            response = client.get(url)
+            assert response.status_code in (302, 403, 404), url
+            assert "Embargoed scoop" not in response.content.decode()
+
+    def test_admin_add_form_round_trip_keeps_text_on_error(self, client, editor):
+        client.force_login(editor)
+        data = form_data(client.get("/admin/reviews/review/add/").content.decode(), "review_form")
+        data |= {"headline": "My unsaved headline", "standfirst": "", "slug": "bad slug!"}
+        body = client.post("/admin/reviews/review/add/", data).content.decode()
+        assert "My unsaved headline" in body and not Review.objects.exists()
