@@ -57,3 +57,24 @@ def form_data(html: str, form_id: str | None = None) -> dict:
     reader = _FormReader(form_id)
     reader.feed(html)
     return {k: v[0] if len(v) == 1 else v for k, v in reader.data.items()}
+
+
+def post_figure(client, review, file, **fields):
+    """Post the review's admin change form with a photo in the first figure row.
+
+    The row is the review's existing figure if it has one (so this replaces its photo),
+    else a new lead figure; `fields` override any value, e.g. figures-0-DELETE.
+    """
+    url = f"/admin/reviews/review/{review.pk}/change/"
+    data = form_data(client.get(url).content.decode(), form_id="review_form")
+    data.update(
+        {
+            "figures-TOTAL_FORMS": "1",
+            "figures-0-position": "0",
+            "figures-0-order": "1",
+            "figures-0-alt_text": "A test photo",
+            **({"figures-0-image": file} if file is not None else {}),
+            **fields,
+        }
+    )
+    return client.post(url, data)
