@@ -1,4 +1,4 @@
-"""Read a rendered HTML form the way a browser would, so tests post what a user posts."""
+"""Read rendered HTML the way a browser would: the forms it posts, the images it fetches."""
 
 from html.parser import HTMLParser
 
@@ -78,3 +78,25 @@ def post_figure(client, review, file, **fields):
         }
     )
     return client.post(url, data)
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def image_urls(html: str) -> set[str]:
+    """Every URL in a page's <img src> and srcset attributes."""
+    parser = _Images()
+    parser.feed(html)
+    urls = set()
+    for image in parser.images:
+        urls.add(image["src"])
+        srcset = [part.strip() for part in image.get("srcset", "").split(",")]
+        urls.update(part.split(" ")[0] for part in srcset if part)
+    return urls

@@ -173,3 +173,23 @@ def shared_database_env() -> dict[str, str]:
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
     return env
+
+
+def log_in(base_url: str, username: str, password: str):
+    """A requests session logged in to a server's admin through its real login form.
+
+    The user's password must be hashed with a hasher the server knows (the test
+    settings' fast MD5 one is not): set PASSWORD_HASHERS before creating the user.
+    """
+    import requests
+
+    from tests.forms import form_data
+
+    session = requests.Session()
+    url = f"{base_url}/admin/login/"
+    data = form_data(session.get(url, timeout=10).text, form_id="login-form")
+    data |= {"username": username, "password": password}
+    response = session.post(url, data=data, headers={"Referer": url}, timeout=30)
+    if "sessionid" not in session.cookies:
+        raise AssertionError(f"Could not log in as {username}: {response.status_code}")
+    return session

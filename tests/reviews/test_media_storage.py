@@ -8,7 +8,6 @@ the review page's <img> URLs are fetched like a browser would.
 import io
 import re
 import socket
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from reviews import images
 from reviews.models import Figure
 from reviewsite import mediastorage
 from tests.factories import image_bytes, make_figure, make_review, upload
-from tests.forms import post_figure
+from tests.forms import image_urls, post_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -80,26 +79,10 @@ def review(client, editor):
     return make_review()
 
 
-class _Images(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.images = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.images.append(dict(attrs))
-
-
 def page_image_urls(client, review) -> set[str]:
-    """Every URL in the review page's <img src> and srcset attributes."""
+    """The image URLs of the review page, as a reader gets it."""
     client.logout()
-    parser = _Images()
-    parser.feed(client.get(review.get_absolute_url()).content.decode())
-    urls = set()
-    for image in parser.images:
-        urls.add(image["src"])
-        urls.update(part.strip().split(" ")[0] for part in image["srcset"].split(","))
-    return urls
+    return image_urls(client.get(review.get_absolute_url()).content.decode())
 
 
 def stored_bytes(name: str) -> bytes:
