@@ -10,7 +10,8 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reviewsite import env
 
@@ -172,6 +173,10 @@ def reason(error: Exception) -> str:
     if isinstance(error, ClientError):
         detail = error.response.get("Error", {})
         return f"{detail.get('Code', 'error')}: {detail.get('Message', '')}".rstrip(": ")
+    if isinstance(error, BotoConnectionError):
+        return "no connection to the storage (wrong address, or it is down)"
+    if isinstance(error, ReadTimeoutError):
+        return "the storage did not answer in time"
     if isinstance(error, BotoCoreError):
         return str(error)
     if isinstance(error, OSError):
