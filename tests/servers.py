@@ -1,9 +1,10 @@
 """Real server processes for tests: the site under gunicorn, and moto's S3 server.
 
-``app_server(env)`` runs the site the way production does (gunicorn, DJANGO_DEBUG=0) on a
-free loopback port, waits for /healthz and stops it afterwards, so a test can put two
-app processes in front of one database and one bucket. ``shared_database_env()`` gives
-the variables that point a server at the test session's own database and cache.
+``app_server(env)`` runs the site the way production does (gunicorn; give it the
+production_env fixture) on a free loopback port, waits for /healthz and stops it
+afterwards, so a test can put two app processes in front of one database and one bucket.
+``shared_database_env()`` gives the variables that point a server at the test session's
+own database, cache and media folder.
 """
 
 from __future__ import annotations
@@ -24,13 +25,6 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TEST_SECRET_KEY = "test-only-" + "k3y" * 20
-
-#: Settings from the test process's environment that must not leak into a server.
-_OURS = ("DJANGO_", "RATELIMIT_", "REVIEWSITE_", "MEDIA_S3_")
-_ALSO_OURS = {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "PORT"}
-
-_static_collected = False
 
 
 @dataclass
@@ -86,41 +80,14 @@ def running(
         log_path.unlink(missing_ok=True)
 
 
-def clean_environment(**env: str) -> dict[str, str]:
-    """This process's environment without any site setting, plus the given ones."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(_OURS) and k not in _ALSO_OURS}
-    return base | env
-
-
-def collect_static() -> None:
-    """Production settings serve static files from a manifest: build it once a session."""
-    global _static_collected
-    if not _static_collected:
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=clean_environment(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=TEST_SECRET_KEY),
-            check=True,
-            timeout=120,
-        )
-        _static_collected = True
-
-
 @contextmanager
 def app_server(env: dict[str, str], *, workers: int = 1, timeout: float = 30) -> Iterator[Server]:
-    """The site under gunicorn with DJANGO_DEBUG=0 and the given variables.
+    """The site under gunicorn, run with exactly the environment given.
 
-    Pass DATABASE_URL (see shared_database_env) and whatever else the test needs, e.g. the
-    MEDIA_S3_* variables; allowed host is 127.0.0.1 and the secret key a test one.
+    Build it from the production_env fixture (DEBUG off, collected static files) and
+    shared_database_env(), plus whatever the test needs, e.g. a bucket's MEDIA_S3_*.
     """
-    collect_static()
     port = free_port()
-    settings = {
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": TEST_SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
     command = [
         str(BIN / "gunicorn"),
         "reviewsite.wsgi",
@@ -129,11 +96,7 @@ def app_server(env: dict[str, str], *, workers: int = 1, timeout: float = 30) ->
         "--access-logfile=-",
     ]
     with running(
-        command,
-        url=f"http://127.0.0.1:{port}",
-        ready_path="/healthz",
-        env=clean_environment(**(settings | env)),
-        timeout=timeout,
+        command, url=f"http://127.0.0.1:{port}", ready_path="/healthz", env=env, timeout=timeout
     ) as server:
         yield server
 
@@ -146,7 +109,7 @@ def moto_server(timeout: float = 30) -> Iterator[Server]:
         [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
         url=f"http://127.0.0.1:{port}",
         ready_path="/moto-api/",
-        env=clean_environment(),
+        env=dict(os.environ),
         timeout=timeout,
     ) as server:
         yield server

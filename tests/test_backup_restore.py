@@ -11,8 +11,8 @@ from datetime import datetime
 import pytest
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db.models.fields.files import FieldFile
 from django.core.management import call_command
+from django.db.models.fields.files import FieldFile
 
 from reviews.models import Genre, Platform
 from tests.factories import make_credit, make_figure, make_review, make_user

@@ -15,12 +15,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long desk password 42"
 
 
-def test_photo_uploaded_through_one_server_is_served_by_another(s3_bucket, settings):
+def test_photo_uploaded_through_one_server_is_served_by_another(
+    s3_bucket, settings, production_env
+):
     # The servers check passwords with Django's real hasher, not the tests' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     editor = make_user("desk", groups=[EDITORS], is_staff=True, password=PASSWORD)
     review = make_review(headline="Seen from both servers")
-    env = servers.shared_database_env() | s3_bucket.env()
+    env = production_env | servers.shared_database_env() | s3_bucket.env()
 
     with servers.app_server(env) as server_a, servers.app_server(env) as server_b:
         session = servers.log_in(server_a.url, editor.username, PASSWORD)
@@ -49,7 +51,13 @@ def test_photo_uploaded_through_one_server_is_served_by_another(s3_bucket, setti
             f"{s3_bucket.endpoint_url}/{s3_bucket.name}/{r['name']}" for r in figure.renditions
         }
         page = review.get_absolute_url()
-        seen_on_b = image_urls(requests.get(server_b.url + page, timeout=10).text)
+        on_b = requests.get(server_b.url + page, timeout=10)
+        seen_on_b = image_urls(on_b.text)
+        # Browsers may load images from the bucket: its origin is in the page's CSP.
+        assert (
+            f"img-src 'self' data: {s3_bucket.endpoint_url}"
+            in on_b.headers["Content-Security-Policy"]
+        )
         seen_on_a = image_urls(requests.get(server_a.url + page, timeout=10).text)
         assert seen_on_b == seen_on_a == expected
         for url in seen_on_b:
