@@ -23,7 +23,7 @@ STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, BotoCoreError, ClientErr
 
 LOCAL = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-_REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+|auto")
+_REGION = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")  # AWS names, "auto" (R2), "garage"…
 _PAIR = ("MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY")
 
 
