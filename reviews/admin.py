@@ -83,6 +83,16 @@ class ReviewAdmin(admin.ModelAdmin):
     def view_on_site(self, review):
         return review.get_absolute_url() if review.is_live else review.get_preview_url()
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST":
+            # The submission was refused: photos stored while validating it are released
+            # (a file another figure already uses stays). The editor uploads again.
+            for inline in context.get("inline_admin_formsets", []):
+                for figure_form in inline.formset.forms:
+                    if getattr(figure_form, "stored", False):
+                        figure_form.instance.release_files()
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if obj.author_id is None and not change:
             obj.author = request.user

@@ -14,11 +14,26 @@ class FigureForm(forms.ModelForm):
             "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         }
 
+    #: Set once this form's photo is in storage, so a refused submission can release it.
+    stored = False
+
     def clean_image(self):
+        """Check a new upload and store it with its renditions, now.
+
+        Storing while validating means a storage failure is a message on the form, with
+        everything the editor typed still there, rather than an error page after the
+        review row was half-saved.
+        """
         upload = self.cleaned_data.get("image")
-        if isinstance(upload, UploadedFile):  # a new upload, not the saved file
-            return images.prepare(upload)
-        return upload
+        if not isinstance(upload, UploadedFile):  # unchanged, or cleared
+            return upload
+        self.instance.image = images.prepare(upload)
+        try:
+            self.instance.process_image()
+        except images.StorageFailed as error:
+            raise ValidationError(str(error), code="storage") from error
+        self.stored = True
+        return self.instance.image
 
 
 class FigureFormSet(forms.BaseInlineFormSet):

@@ -8,6 +8,8 @@ from content so their URLs can be cached forever.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import io
 import warnings
@@ -20,11 +22,14 @@ from django.core.files.storage import Storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-#: Pillow format name → (file extension, save options) for the cleaned original.
+from reviewsite import mediastorage
+from reviewsite.mediastorage import STORAGE_ERRORS
+
+#: Pillow format name → (file extension, content type, save options) for the cleaned original.
 ACCEPTED = {
-    "JPEG": ("jpg", {"quality": 92, "optimize": True, "progressive": True}),
-    "PNG": ("png", {"optimize": True}),
-    "WEBP": ("webp", {"quality": 90, "method": 4}),
+    "JPEG": ("jpg", "image/jpeg", {"quality": 92, "optimize": True, "progressive": True}),
+    "PNG": ("png", "image/png", {"optimize": True}),
+    "WEBP": ("webp", "image/webp", {"quality": 90, "method": 4}),
 }
 RENDITION_WIDTHS = (480, 800, 1200)
 RENDITION_QUALITY = 80
@@ -32,13 +37,23 @@ UPLOAD_DIR = "figures"
 
 
 class PreparedImage(ContentFile):
-    """An upload that passed every check, re-encoded without metadata."""
+    """An upload that passed every check, re-encoded without metadata.
 
-    def __init__(self, content: bytes, *, width: int, height: int, ext: str):
+    It carries its content type, so an object store gets the right one whatever its
+    guesses from the name would be.
+    """
+
+    def __init__(self, content: bytes, *, width: int, height: int, fmt: str):
+        ext, self.content_type, _ = ACCEPTED[fmt]
         self.digest = hashlib.sha256(content).hexdigest()[:24]
         super().__init__(content, name=f"{UPLOAD_DIR}/{self.digest}.{ext}")
+        self.data = content
         self.width = width
         self.height = height
+
+
+class StorageFailed(Exception):
+    """The media storage failed while a photo was stored; nothing of it was kept."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +135,7 @@ def prepare(upload) -> PreparedImage:
 
     icc_profile = image.info.get("icc_profile")
     image = ImageOps.exif_transpose(image)  # keep the orientation EXIF was carrying
-    ext, options = ACCEPTED[fmt]
+    options = ACCEPTED[fmt][2]
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     elif fmt == "WEBP" and image.mode not in ("RGB", "RGBA"):
@@ -132,16 +147,41 @@ def prepare(upload) -> PreparedImage:
     # data are gone. The colour profile is kept so colours stay right.
     extra = {"icc_profile": icc_profile} if icc_profile else {}
     image.save(out, format=fmt, **options, **extra)
-    return PreparedImage(out.getvalue(), width=image.width, height=image.height, ext=ext)
+    return PreparedImage(out.getvalue(), width=image.width, height=image.height, fmt=fmt)
 
 
-def store(storage: Storage, prepared: PreparedImage) -> str:
-    """Save the cleaned original once; identical content shares one file."""
-    if not storage.exists(prepared.name):
-        saved = storage.save(prepared.name, prepared)
-        if saved != prepared.name:  # a race with another process: keep the canonical name
-            storage.delete(saved)
-    return prepared.name
+def store(storage: Storage, prepared: PreparedImage) -> list[Rendition]:
+    """Save the cleaned original and its renditions next to it: all of them, or none.
+
+    Identical content shares its files. If the storage fails part-way, the files this
+    call wrote are deleted again and StorageFailed names the storage and what went wrong.
+    """
+    written = []
+    try:
+        if not storage.exists(prepared.name) and _save(storage, prepared.name, prepared):
+            written.append(prepared.name)
+        renditions, image = [], None
+        for planned in plan_renditions(prepared):
+            if storage.exists(planned.name):
+                size = storage.size(planned.name)
+            else:
+                if image is None:
+                    image = _decode(prepared)
+                content = _encode(image, planned)
+                size = content.size
+                if _save(storage, planned.name, content):
+                    written.append(planned.name)
+            renditions.append(dataclasses.replace(planned, bytes=size))
+    except STORAGE_ERRORS as error:
+        for name in written:
+            with contextlib.suppress(*STORAGE_ERRORS):
+                storage.delete(name)
+        raise StorageFailed(
+            f"The photo could not be stored in {mediastorage.describe(storage)}: "
+            f"{mediastorage.reason(error)}. Nothing was saved; try again, and tell the "
+            "site's administrator if it keeps failing."
+        ) from error
+    return renditions
 
 
 def rendition_name(original_name: str, width: int) -> str:
@@ -149,33 +189,47 @@ def rendition_name(original_name: str, width: int) -> str:
     return f"{stem}-{width}w.webp"
 
 
-def make_renditions(storage: Storage, original_name: str) -> list[Rendition]:
-    """Write WebP renditions of an original next to it, narrowest first.
+def plan_renditions(prepared: PreparedImage) -> list[Rendition]:
+    """The WebP renditions of an original, narrowest first (sizes still unknown).
 
     Widths wider than the original are skipped and the original's own width is added
     instead, so a small photo is never upscaled.
     """
-    with storage.open(original_name, "rb") as handle:
-        image = Image.open(handle)
-        image.load()
+    widths = [w for w in RENDITION_WIDTHS if w < prepared.width] or [prepared.width]
+    if prepared.width < RENDITION_WIDTHS[-1] and prepared.width not in widths:
+        widths.append(prepared.width)
+    return [
+        Rendition(
+            width=width,
+            height=max(1, round(prepared.height * width / prepared.width)),
+            name=rendition_name(prepared.name, width),
+            bytes=0,
+        )
+        for width in widths
+    ]
+
+
+def _decode(prepared: PreparedImage) -> Image.Image:
+    image = Image.open(io.BytesIO(prepared.data))
+    image.load()
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-    widths = [w for w in RENDITION_WIDTHS if w < image.width] or [image.width]
-    if image.width < RENDITION_WIDTHS[-1] and image.width not in widths:
-        widths.append(image.width)
-    renditions = []
-    for width in widths:
-        height = max(1, round(image.height * width / image.width))
-        name = rendition_name(original_name, width)
-        if storage.exists(name):
-            size = storage.size(name)
-        else:
-            resized = image.resize((width, height), Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            resized.save(out, format="WEBP", quality=RENDITION_QUALITY, method=4)
-            size = out.tell()
-            saved = storage.save(name, ContentFile(out.getvalue()))
-            if saved != name:
-                storage.delete(saved)
-        renditions.append(Rendition(width=width, height=height, name=name, bytes=size))
-    return renditions
+    return image
+
+
+def _encode(image: Image.Image, rendition: Rendition) -> ContentFile:
+    resized = image.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    resized.save(out, format="WEBP", quality=RENDITION_QUALITY, method=4)
+    content = ContentFile(out.getvalue())
+    content.content_type = "image/webp"
+    return content
+
+
+def _save(storage: Storage, name: str, content: ContentFile) -> bool:
+    """Write a file; True when it landed under its own name (and so is ours to undo)."""
+    saved = storage.save(name, content)
+    if saved != name:  # another process wrote the same photo first: keep its file
+        storage.delete(saved)
+        return False
+    return True

@@ -1,6 +1,7 @@
 import contextlib
 import dataclasses
 import html
+import logging
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,10 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from reviews import images, markup
+from reviewsite import mediastorage
+from reviewsite.mediastorage import STORAGE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 class Label(models.Model):
@@ -261,6 +266,16 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
 
+class FigureQuerySet(models.QuerySet):
+    def file_names(self) -> set[str]:
+        """Every stored file these figures use: their originals and renditions."""
+        names = set()
+        for image, renditions in self.values_list("image", "renditions"):
+            names.add(image)
+            names.update(r["name"] for r in renditions)
+        return names - {""}
+
+
 class Figure(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="figures")
     position = models.PositiveSmallIntegerField(
@@ -296,6 +311,8 @@ class Figure(models.Model):
     height = models.PositiveIntegerField(editable=False, default=0)
     renditions = models.JSONField(editable=False, default=list)
 
+    objects = FigureQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "order", "pk"]
         constraints = [
@@ -311,25 +328,28 @@ class Figure(models.Model):
         return self.caption or self.alt_text
 
     def save(self, *args, **kwargs):
-        replaced = None
         if self.image and not getattr(self.image, "_committed", True):
-            if self.pk:
-                replaced = Figure.objects.filter(pk=self.pk).first()
             self.process_image()
         super().save(*args, **kwargs)
+        replaced = self.__dict__.pop("_replaced", None)
         if replaced and replaced.image.name != self.image.name:
             replaced.release_files()
 
     def process_image(self):
-        """Clean, store and cut the newly assigned upload (raises ValidationError)."""
+        """Clean, store and cut the newly assigned upload.
+
+        Raises ValidationError for a bad photo and images.StorageFailed when the media
+        storage fails (having kept none of the photo's files). The admin form calls this
+        while validating, so either becomes a message on the form.
+        """
         prepared = images.prepare(self.image.file)
-        storage = self.image.storage
-        self.image.name = images.store(storage, prepared)
+        renditions = images.store(self.image.storage, prepared)
+        if self.pk:  # its files are released once the new ones are saved
+            self._replaced = Figure.objects.filter(pk=self.pk).first()
+        self.image.name = prepared.name
         self.image._committed = True
         self.width, self.height = prepared.width, prepared.height
-        self.renditions = [
-            dataclasses.asdict(r) for r in images.make_renditions(storage, self.image.name)
-        ]
+        self.renditions = [dataclasses.asdict(r) for r in renditions]
 
     @property
     def srcset(self) -> str:
@@ -364,14 +384,19 @@ class Figure(models.Model):
     def release_files(self) -> None:
         """Once the transaction commits, delete this figure's files unless still used.
 
-        Files are named by content, so two figures with the same photo share them.
+        Files are named by content, so two figures with the same photo share them. If
+        the storage fails, the files stay for `manage.py media_orphans` to find.
         """
         name, names, storage = self.image.name, self.file_names(), self.image.storage
 
         def delete():
-            if not Figure.objects.filter(image=name).exists():
+            if Figure.objects.filter(image=name).exists():
+                return
+            try:
                 for each in names:
                     storage.delete(each)
+            except STORAGE_ERRORS as error:
+                logger.warning("Could not delete %s: %s", sorted(names), mediastorage.reason(error))
 
         transaction.on_commit(delete)
 

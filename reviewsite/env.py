@@ -23,7 +23,7 @@ _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 #: Every variable the project reads. Unknown names with our prefixes are refused.
 KNOWN: set[str] = set()
 #: Prefixes we own; anything set with them must be a name in KNOWN.
-OWNED_PREFIXES = ("DJANGO_", "RATELIMIT_", "REVIEWSITE_")
+OWNED_PREFIXES = ("DJANGO_", "RATELIMIT_", "REVIEWSITE_", "MEDIA_S3_")
 #: Variables with our prefixes that Django or tools read themselves.
 FOREIGN = {
     "DJANGO_SETTINGS_MODULE",

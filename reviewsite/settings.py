@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from reviewsite import env
+from reviewsite import env, mediastorage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -224,12 +224,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.string("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))).resolve()
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = env.string("DJANGO_MEDIA_URL", "/media/")
-if not MEDIA_URL.endswith("/"):
-    env.fail("DJANGO_MEDIA_URL", "must end with a slash.")
+
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media"))).resolve()
+# A folder under MEDIA_ROOT, or an S3-compatible bucket with MEDIA_S3_BUCKET (README).
+_default_storage, MEDIA_URL = mediastorage.from_environment()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -240,8 +240,11 @@ STORAGES = {
 }
 # In development whitenoise serves straight from static/ and sees edits at once.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
-#: Serve MEDIA_ROOT from Django (make serve); switch off where a proxy serves it.
-SERVE_MEDIA = env.boolean("REVIEWSITE_SERVE_MEDIA", default=True)
+#: Serve MEDIA_ROOT from Django (make serve); switch off where a proxy serves it. A bucket
+#: serves itself.
+SERVE_MEDIA = env.boolean("REVIEWSITE_SERVE_MEDIA", default=True) and mediastorage.is_local(
+    _default_storage
+)
 
 # Uploads: Django refuses request bodies over this size before any view runs.
 IMAGE_MAX_BYTES = env.integer("REVIEWSITE_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
@@ -20,7 +23,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
 ]
 
-if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
-    urlpatterns.append(
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", views.media, name="media")
-    )
+if settings.SERVE_MEDIA:
+    # At MEDIA_URL's path even when MEDIA_URL names a CDN, so the CDN can pull from here.
+    _media_path = re.escape(urlsplit(settings.MEDIA_URL).path.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{_media_path}(?P<path>.+)$", views.media, name="media"))

@@ -4,13 +4,17 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from reviewsite import mediastorage
 from reviewsite.roles import EDITORS, MODERATORS
+from tests import servers
 from tests.factories import make_user
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls in
@@ -90,6 +94,75 @@ def superuser(db):
 @pytest.fixture
 def groups(db):
     return {group.name: group for group in Group.objects.all()}
+
+
+# --- S3-compatible storage (moto) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto():
+    """moto's standalone S3 server, started once per session on a free loopback port.
+
+    Started here rather than in .ci/run so `make test` works the same locally and in CI.
+    """
+    require((servers.BIN / "moto_server").exists(), "moto_server (make install-dev)")
+    with servers.moto_server() as server:
+        yield server
+
+
+@dataclass
+class Bucket:
+    """A bucket in moto, and the variables that point the site at it."""
+
+    name: str
+    endpoint_url: str
+    client: object
+
+    #: moto accepts any credentials; these are what the site is given.
+    ACCESS = {"access_key": "testing", "secret_key": "testing", "region": "us-east-1"}
+
+    def storage(self, **overrides) -> dict:
+        return mediastorage.s3_storage(
+            bucket=self.name, endpoint_url=self.endpoint_url, **(self.ACCESS | overrides)
+        )
+
+    def env(self) -> dict[str, str]:
+        return {
+            "MEDIA_S3_BUCKET": self.name,
+            "MEDIA_S3_ENDPOINT_URL": self.endpoint_url,
+            "MEDIA_S3_REGION": self.ACCESS["region"],
+            "MEDIA_S3_ACCESS_KEY_ID": self.ACCESS["access_key"],
+            "MEDIA_S3_SECRET_ACCESS_KEY": self.ACCESS["secret_key"],
+        }
+
+    def names(self) -> set[str]:
+        """Every key in the bucket, read straight from S3."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
+        return {item["Key"] for page in pages for item in page.get("Contents", [])}
+
+
+@pytest.fixture
+def s3_bucket(moto, settings):
+    """A new, empty, publicly readable bucket in moto: the default storage for this test."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto.url,
+        region_name=Bucket.ACCESS["region"],
+        aws_access_key_id=Bucket.ACCESS["access_key"],
+        aws_secret_access_key=Bucket.ACCESS["secret_key"],
+    )
+    bucket = Bucket(name=f"media-{uuid.uuid4().hex[:12]}", endpoint_url=moto.url, client=client)
+    client.create_bucket(Bucket=bucket.name)
+    client.put_bucket_policy(
+        Bucket=bucket.name, Policy=mediastorage.public_read_policy(bucket.name)
+    )
+    settings.STORAGES = settings.STORAGES | {"default": bucket.storage()}
+    yield bucket
+    for key in bucket.names():
+        client.delete_object(Bucket=bucket.name, Key=key)
+    client.delete_bucket(Bucket=bucket.name)
 
 
 # --- Browser harness ----------------------------------------------------------------------

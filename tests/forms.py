@@ -1,4 +1,4 @@
-"""Read a rendered HTML form the way a browser would, so tests post what a user posts."""
+"""Read rendered HTML the way a browser would: the forms it posts, the images it fetches."""
 
 from html.parser import HTMLParser
 
@@ -57,3 +57,46 @@ def form_data(html: str, form_id: str | None = None) -> dict:
     reader = _FormReader(form_id)
     reader.feed(html)
     return {k: v[0] if len(v) == 1 else v for k, v in reader.data.items()}
+
+
+def post_figure(client, review, file, **fields):
+    """Post the review's admin change form with a photo in the first figure row.
+
+    The row is the review's existing figure if it has one (so this replaces its photo),
+    else a new lead figure; `fields` override any value, e.g. figures-0-DELETE.
+    """
+    url = f"/admin/reviews/review/{review.pk}/change/"
+    data = form_data(client.get(url).content.decode(), form_id="review_form")
+    data.update(
+        {
+            "figures-TOTAL_FORMS": "1",
+            "figures-0-position": "0",
+            "figures-0-order": "1",
+            "figures-0-alt_text": "A test photo",
+            **({"figures-0-image": file} if file is not None else {}),
+            **fields,
+        }
+    )
+    return client.post(url, data)
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def image_urls(html: str) -> set[str]:
+    """Every URL in a page's <img src> and srcset attributes."""
+    parser = _Images()
+    parser.feed(html)
+    urls = set()
+    for image in parser.images:
+        urls.add(image["src"])
+        srcset = [part.strip() for part in image.get("srcset", "").split(",")]
+        urls.update(part.split(" ")[0] for part in srcset if part)
+    return urls

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def start(**env) -> subprocess.CompletedProcess:
     """Run `manage.py check` in a fresh process with only the given variables set."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATELIMIT_"))}
+    ours = ("DJANGO_", "RATELIMIT_", "REVIEWSITE_", "MEDIA_S3_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.pop("DATABASE_URL", None)
     clean.pop("REDIS_URL", None)
     clean["DJANGO_SETTINGS_MODULE"] = "reviewsite.settings"
@@ -55,6 +56,10 @@ def test_production_with_a_real_secret_key_starts():
         ("RATELIMIT_ENABLE", "sometimes"),
         ("DJANGO_TRUSTED_PROXIES", "not-an-address"),
         ("DJANGO_DEBUGG", "1"),  # a typo of a real name
+        ("MEDIA_S3_BUCKET", "Not_A_Bucket!"),
+        ("MEDIA_S3_BUKET", "media"),  # a typo of a real name
+        ("MEDIA_S3_REGION", "eu-west-1"),  # without a bucket
+        ("DJANGO_MEDIA_URL", "https://cdn.example.com/media"),  # no trailing slash
     ],
 )
 def test_malformed_or_unknown_variable_is_named_without_traceback(name, value):
@@ -63,3 +68,31 @@ def test_malformed_or_unknown_variable_is_named_without_traceback(name, value):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and name in lines[0], result.stderr
     assert "Traceback" not in result.stderr
+
+
+S3 = {"MEDIA_S3_BUCKET": "newsroom-media"}
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        (S3 | {"MEDIA_S3_ENDPOINT_URL": "s3.example.com"}, "MEDIA_S3_ENDPOINT_URL"),
+        (S3 | {"MEDIA_S3_ENDPOINT_URL": "http://minio:9000/bucket"}, "MEDIA_S3_ENDPOINT_URL"),
+        (S3 | {"MEDIA_S3_ENDPOINT_URL": "http://minio:port"}, "MEDIA_S3_ENDPOINT_URL"),
+        (S3 | {"MEDIA_S3_REGION": "Frankfurt"}, "MEDIA_S3_REGION"),
+        (S3 | {"MEDIA_S3_ACCESS_KEY_ID": "AKIA123"}, "MEDIA_S3_SECRET_ACCESS_KEY"),
+        (S3 | {"MEDIA_S3_SECRET_ACCESS_KEY": "secret"}, "MEDIA_S3_ACCESS_KEY_ID"),
+        (S3 | {"DJANGO_MEDIA_URL": "/media/"}, "DJANGO_MEDIA_URL"),
+    ],
+)
+def test_malformed_or_half_given_bucket_settings_are_named(variables, named):
+    result = start(**variables)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], result.stderr
+
+
+def test_bucket_settings_start_without_reaching_the_bucket():
+    # Nothing listens on port 9: start-up must not talk to the storage at all.
+    result = start(**S3, MEDIA_S3_ENDPOINT_URL="http://127.0.0.1:9", MEDIA_S3_REGION="eu-west-1")
+    assert result.returncode == 0, result.stderr

@@ -10,7 +10,7 @@ from PIL import Image
 
 from reviews.models import Figure, Review
 from tests.factories import image_bytes, make_review, upload
-from tests.forms import form_data
+from tests.forms import post_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -43,22 +43,6 @@ def jpeg_with_gps() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
-
-
-def post_figure(client, review, file, **fields):
-    url = f"/admin/reviews/review/{review.pk}/change/"
-    data = form_data(client.get(url).content.decode(), form_id="review_form")
-    data.update(
-        {
-            "figures-TOTAL_FORMS": "1",
-            "figures-0-position": "0",
-            "figures-0-order": "1",
-            "figures-0-alt_text": "A test photo",
-            "figures-0-image": file,
-            **fields,
-        }
-    )
-    return client.post(url, data)
 
 
 @pytest.fixture
