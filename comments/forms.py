@@ -1,3 +1,4 @@
+import re
 import time
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +13,8 @@ from comments.models import Comment
 from reviews.models import Review
 
 STAMP_SALT = "comments.CommentForm.stamp"
+#: A comment id as it may appear in a form or a URL: ASCII digits that fit a bigint.
+COMMENT_ID = re.compile(r"[0-9]{1,18}")
 ALREADY_RATED = (
     "You have already rated this review. Post again to send your comment without a rating."
 )
@@ -163,7 +166,7 @@ class CommentForm(forms.ModelForm):
         )
 
     def _find_parent(self, value: str | None) -> Comment | None:
-        if not value or not value.isdigit() or len(value) > 18:
+        if not value or not COMMENT_ID.fullmatch(value):
             return None
         comment = Comment.objects.filter(pk=int(value)).first()
         return comment if self._replyable(comment) else None
@@ -172,7 +175,7 @@ class CommentForm(forms.ModelForm):
         value = self.cleaned_data["parent"]
         if not value:
             return None
-        if not value.isdigit() or len(value) > 18:
+        if not COMMENT_ID.fullmatch(value):
             raise ValidationError("The comment you are replying to could not be found.")
         comment = Comment.objects.filter(pk=int(value)).first()
         if comment is None or comment.review_id != self.review.pk:

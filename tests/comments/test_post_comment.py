@@ -216,6 +216,6 @@ class TestReplies:
 
     def test_unknown_reply_to_shows_the_plain_form(self, client):
         review = make_review()
-        for value in ("abc", "999999", "-1", "1" * 40):
+        for value in ("abc", "999999", "-1", "1" * 40, "²", "１"):
             html = client.get(review.get_absolute_url(), {"reply_to": value}).content.decode()
             assert "Replying to" not in html and 'name="parent" value=""' in html

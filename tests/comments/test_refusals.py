@@ -165,7 +165,7 @@ class TestBadReplies:
         )
         assert 'name="parent" value=""' in html  # posting again makes it a plain comment
 
-    @pytest.mark.parametrize("value", ["abc", "0", "99999999", "1" * 30, "-3"])
+    @pytest.mark.parametrize("value", ["abc", "0", "99999999", "1" * 30, "-3", "²", "١٢"])
     def test_nonsense_parent_is_refused(self, client, value):
         review = make_review()
         data = {"name": "M", "body": TEXT, "parent": value, "stamp": stamp()}
