@@ -34,7 +34,7 @@ class TestEscaping:
         html = comments_html(client, review)
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "<b>bold</b>" not in html and 'href="javascript:' not in html
-        assert f'<span class="comment__name">{escape(payload[:60])}</span>' in html
+        assert f'<strong class="comment__name">{escape(payload[:60])}</strong>' in html
         assert f"Before {escape(payload)} after" in html
 
     @pytest.mark.parametrize("payload", PAYLOADS)
@@ -91,7 +91,7 @@ class TestThreads:
         )
         html = comments_html(client, review)
         assert f'<article id="comment-{comment.pk}" class="comment">' in html
-        assert '<span class="comment__name">Tom</span>' in html
+        assert '<strong class="comment__name">Tom</strong>' in html
         assert f'datetime="{comment.created_at.isoformat()}"' in html
         assert ">3\xa0hours ago</time>" in html
         assert comment.created_at.strftime("%B") in html  # the absolute date, in the title
@@ -153,3 +153,18 @@ class TestSpoilers:
         review = make_review()
         make_comment(review, body="No secrets here.")
         assert "<details" not in comments_html(client, review)
+
+
+def test_review_page_queries_do_not_grow_with_comments(client, django_assert_num_queries):
+    review = make_review()
+
+    def add_threads(count):
+        for number in range(count):
+            make_comment(review, parent=make_comment(review, rating=number % 5 + 1))
+
+    add_threads(2)
+    with django_assert_num_queries(10) as few:
+        client.get(review.get_absolute_url())
+    add_threads(30)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(review.get_absolute_url())

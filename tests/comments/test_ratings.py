@@ -102,7 +102,7 @@ class TestHomePageRating:
         rate(rated, 5, 4, 4)
         rate(rated, 1, status=Comment.Status.PENDING)
         html = client.get("/").content.decode()
-        assert "Readers rate it <strong>4.3</strong> out of 5 · 3 ratings" in html
+        assert "Readers rate it <strong>4.3</strong> out of 5 (3 ratings)" in html
         cards = {c.split("</h2>")[0]: c for c in html.split('<article class="card')[1:]}
         [quiet] = [card for title, card in cards.items() if "Quiet one" in title]
         assert "Readers rate it" not in quiet
