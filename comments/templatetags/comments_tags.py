@@ -37,10 +37,14 @@ def comment_section(context, review: Review) -> dict:
     request = context["request"]
     form = context.get("comment_form")
     if form is None:
+        user = request.user
         form = CommentForm(
             review=review,
             rated=Comment.objects.rating_by(review=review, reader=reader_id(request)),
             reply_to=request.GET.get("reply_to"),
+            initial={"name": (user.get_full_name() or user.get_username())[:60]}
+            if user.is_authenticated
+            else None,
         )
     page = Paginator(Comment.objects.for_review_page(review), COMMENTS_PER_PAGE).get_page(
         request.GET.get("comments")

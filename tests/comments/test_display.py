@@ -168,3 +168,19 @@ def test_review_page_queries_do_not_grow_with_comments(client, django_assert_num
     add_threads(30)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(review.get_absolute_url())
+
+
+def test_logged_in_reader_finds_their_name_filled_in(client, reader):
+    reader.first_name, reader.last_name = "Renée", "Ballard"
+    reader.save()
+    client.force_login(reader)
+    html = client.get(make_review().get_absolute_url()).content.decode()
+    assert 'name="name" value="Renée Ballard"' in html
+
+
+def test_staff_preview_of_a_draft_shows_no_comment_form(client, editor):
+    review = make_review(published=False)
+    client.force_login(editor)
+    html = client.get(review.get_preview_url()).content.decode()
+    assert "Comments open when the review is published." in html
+    assert 'id="comment-form"' not in html
