@@ -19,8 +19,13 @@ def demo_review(settings):
 
 
 def test_reader_rates_four_stars_by_keyboard_and_the_summary_updates(
-    live_server, page, screenshot, demo_review
+    live_server, page, screenshot, axe, demo_review
 ):
+    csp_violations = []
+    page.on(
+        "console",
+        lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(f"{live_server.url}{demo_review.get_absolute_url()}")
     summary = page.locator("#rating-summary")
     assert "No ratings yet" in summary.inner_text()
@@ -63,10 +68,14 @@ def test_reader_rates_four_stars_by_keyboard_and_the_summary_updates(
     assert page.locator('input[name="rating"]').count() == 0  # rated: no stars offered
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"]
+    assert axe(page) == []
+    assert csp_violations == []
     screenshot(page, "comments-posted")
 
 
-def test_invalid_post_shows_each_error_beside_its_field(live_server, page, screenshot, demo_review):
+def test_invalid_post_shows_each_error_beside_its_field(
+    live_server, page, screenshot, axe, demo_review
+):
     page.goto(f"{live_server.url}{demo_review.get_absolute_url()}")
     page.fill("#id_email", "not an email")
     page.fill("#id_body", "Kept, even though the form was refused.")
@@ -84,11 +93,12 @@ def test_invalid_post_shows_each_error_beside_its_field(live_server, page, scree
         assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 30  # right below
         assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
     assert page.locator(".comment-form__errors").is_visible()
+    assert axe(page) == []
     page.locator("#comment-form").scroll_into_view_if_needed()
     screenshot(page, "comments-error")
 
 
-def test_thread_with_reply_and_spoiler(live_server, page, screenshot, demo_review):
+def test_thread_with_reply_and_spoiler(live_server, page, screenshot, axe, demo_review):
     parent = make_comment(demo_review, name="Tom H.", rating=4, body="The cold-case scenes work.")
     make_comment(demo_review, name="Priya", parent=parent, body="Agreed, and the pacing.")
     make_comment(
@@ -100,7 +110,9 @@ def test_thread_with_reply_and_spoiler(live_server, page, screenshot, demo_revie
     spoiler.locator("summary").focus()
     page.keyboard.press("Enter")
     assert page.get_by_text("The captain knew all along.").is_visible()
+    assert axe(page) == []
     page.locator(f"#comment-{parent.pk}").get_by_text("Reply").click()
     assert "Replying to Tom H." in page.locator("#comment-form").inner_text()
+    assert axe(page) == []
     page.locator("#comments").scroll_into_view_if_needed()
     screenshot(page, "comments-thread")

@@ -96,7 +96,9 @@ class TestThreads:
         assert ">3\xa0hours ago</time>" in html
         assert comment.created_at.strftime("%B") in html  # the absolute date, in the title
         assert "Rated 4 out of 5" in html
-        assert f'href="?reply_to={comment.pk}#comment-form">Reply' in html
+        assert (
+            f'href="{review.get_absolute_url()}?reply_to={comment.pk}#comment-form">Reply' in html
+        )
 
     def test_hidden_comments_and_their_replies_are_not_shown(self, client):
         review = make_review()
@@ -122,11 +124,14 @@ class TestPagination:
         first = comments_html(client, review)
         assert first.count('<article id="comment-') == 20
         assert "Comment number 00." in first and "Comment number 20." not in first
-        assert 'href="?comments=2#comments">Older comments</a>' in first
+        url = review.get_absolute_url()
+        assert f'href="{url}?comments=2#comments">Older comments</a>' in first
         second = comments_html(client, review, comments="2")
         assert second.count('<article id="comment-') == 5
         assert "Comment number 24." in second
-        assert 'href="?comments=1#comments">Newer comments</a>' in second
+        assert f'href="{url}?comments=1#comments">Newer comments</a>' in second
+        reply_link = f'href="{url}?comments=2&amp;reply_to='
+        assert reply_link in second  # replying keeps the reader on their page of comments
         assert "25 comments" in second
 
     @pytest.mark.parametrize("value", ["abc", "0", "-1", "999", "1e9", "%00", "2.5"])

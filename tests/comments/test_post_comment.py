@@ -14,7 +14,8 @@ class TestPostingAComment:
     def test_form_posts_name_email_body_and_rating_radios_1_to_5_each_labelled(self, client):
         review = make_review()
         html = client.get(review.get_absolute_url()).content.decode()
-        form = html[html.index('<form id="comment-form"') : html.index("</form>")]
+        start = html.index('<form id="comment-form"')
+        form = html[start : html.index("</form>", start)]
         assert f'method="post" action="{post_url(review)}#comment-form"' in form
         for name in ("name", "email", "body"):
             assert f'name="{name}"' in form
@@ -170,7 +171,7 @@ class TestReplies:
         url = f"{review.get_absolute_url()}?reply_to={parent.pk}"
         html = client.get(url).content.decode()
         assert (
-            f'href="?reply_to={parent.pk}#comment-form"'
+            f'href="{review.get_absolute_url()}?reply_to={parent.pk}#comment-form"'
             in client.get(review.get_absolute_url()).content.decode()
         )
         assert "Replying to <strong>Tom</strong>" in html

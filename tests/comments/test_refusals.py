@@ -114,6 +114,16 @@ class TestHostileText:
         assert 'aria-invalid="true" aria-describedby="id_email_helptext id_email_error"' in html
 
 
+def test_links_on_a_refused_page_lead_back_to_the_review(client):
+    review = make_review()
+    parent = make_comment(review, name="Tom")
+    data = {"name": "M", "body": TEXT, "parent": str(parent.pk), "rating": "4", "stamp": stamp()}
+    html = client.post(post_url(review), data).content.decode()
+    url = review.get_absolute_url()
+    assert f'href="{url}?reply_to={parent.pk}#comment-form">Reply' in html
+    assert f'href="{url}#comment-{parent.pk}">cancel</a>' in html
+
+
 class TestBadRatings:
     @pytest.mark.parametrize("value", ["0", "6", "abc", "4.5", "-1", "99999999999999999999"])
     def test_rating_outside_1_to_5_is_a_field_error(self, client, value):
