@@ -2,15 +2,17 @@ import contextlib
 import dataclasses
 import html
 import logging
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
@@ -19,6 +21,17 @@ from reviewsite import mediastorage
 from reviewsite.mediastorage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
+
+
+def star_average(total: int | None, count: int) -> Decimal | None:
+    """Readers' average star rating as every page shows it: one decimal, halves rounded up.
+
+    Computed from the exact sum and count so the review page, the home page and the
+    JSON-LD can never disagree by a rounding step.
+    """
+    if not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class Label(models.Model):
@@ -57,6 +70,20 @@ class ReviewQuerySet(models.QuerySet):
         return self.select_related("author", "platform").prefetch_related(
             Prefetch("figures", queryset=Figure.objects.filter(position=0), to_attr="lead")
         )
+
+    def with_rating(self):
+        """Annotate rating_count and rating_total from readers' published ratings.
+
+        Goes through the comments app's reverse relation; "published" is its status value.
+        Use review.rating_average for the rounded average.
+        """
+        rated = Q(comments__status="published", comments__rating__isnull=False)
+        annotated = self.annotate(
+            rating_count=Count("comments", filter=rated),
+            rating_total=Sum("comments__rating", filter=rated),
+        )
+        # Django drops Meta.ordering from GROUP BY queries: keep the list newest first.
+        return annotated if self.query.order_by else annotated.order_by(*Review._meta.ordering)
 
     def for_page(self):
         """Everything the review page shows of the review itself."""
@@ -216,6 +243,16 @@ class Review(models.Model):
         if self.work_kind == self.Kind.SEASON and self.season_number:
             return f"{self.work_title}, Season {self.season_number}"
         return self.work_title
+
+    @property
+    def rating_average(self) -> Decimal | None:
+        """The rounded average from with_rating()'s annotations."""
+        return star_average(self.rating_total, self.rating_count)
+
+    @cached_property
+    def reader_rating(self):
+        """Readers' ratings (count, average, distribution), computed once per request."""
+        return self.comments.rating_summary()
 
     @property
     def lead_figure(self):

@@ -16,7 +16,7 @@ RESULTS_PER_PAGE = 10
 
 def _review_list(request, reviews, *, title, description, heading=None, template=None, **context):
     """A paginated page of review cards; the home page and every browsing page use it."""
-    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(reviews.with_rating(), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         template or "reviews/review_list.html",
@@ -101,15 +101,27 @@ def search(request):
     )
 
 
-@require_safe
-def review_detail(request, slug):
-    """A published review. Drafts and scheduled reviews are 404 to everyone here.
+def published_review_or_404(slug: str) -> Review:
+    """The published review at this slug, with what its page shows; 404 otherwise."""
+    return get_object_or_404(Review.objects.published().for_page(), slug=slug)
+
+
+def render_review(request, review: Review, *, context=None, status: int = 200):
+    """The review page. Forms posted from it (comments) re-render it through here, with
+    their bound form in the context, when a post is refused.
 
     Templates: reviews/review_detail.html
-    Context: review
+    Context: review, plus whatever the caller adds
     """
-    review = get_object_or_404(Review.objects.published().for_page(), slug=slug)
-    return render(request, "reviews/review_detail.html", {"review": review})
+    return render(
+        request, "reviews/review_detail.html", {"review": review, **(context or {})}, status=status
+    )
+
+
+@require_safe
+def review_detail(request, slug):
+    """A published review. Drafts and scheduled reviews are 404 to everyone here."""
+    return render_review(request, published_review_or_404(slug))
 
 
 @never_cache
@@ -119,4 +131,4 @@ def review_preview(request, slug):
     if not request.user.has_perm("reviews.view_review"):
         raise PermissionDenied
     review = get_object_or_404(Review.objects.for_page(), slug=slug)
-    return render(request, "reviews/review_detail.html", {"review": review, "preview": True})
+    return render_review(request, review, context={"preview": True})

@@ -184,6 +184,15 @@ RATELIMITS = {
     "report-ip": env.rate("RATELIMIT_REPORT_IP", "10/10m"),
 }
 
+# --- Comments ---------------------------------------------------------------------------
+
+#: Words or phrases (comma-separated) that hold a comment for moderation.
+COMMENT_BLOCKLIST = [word.casefold() for word in env.listing("REVIEWSITE_COMMENT_BLOCKLIST")]
+#: A post sent sooner than this after the form was shown is refused (spam robots are quick).
+COMMENT_MIN_SECONDS = 3
+#: A form older than this (seconds) is refused as expired.
+COMMENT_FORM_MAX_AGE = 86400
+
 # --- Passwords and accounts -------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

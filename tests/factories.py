@@ -76,3 +76,11 @@ def make_figure(review, *, position=0, size=(1600, 900), **fields) -> Figure:
 
 def make_credit(review, person="Maggie Q", role="Renée Ballard", **fields) -> Credit:
     return Credit.objects.create(review=review, person=person, role=role, **fields)
+
+
+def make_comment(review, *, name="Marisol", body="A fine season.", **fields):
+    """A published comment; pass rating=, parent=, status=, created_at=, reader=… to vary it."""
+    from comments.models import Comment
+
+    defaults = {"reader": f"a:test{next(_numbers)}"}
+    return Comment.objects.create(review=review, name=name, body=body, **(defaults | fields))

@@ -10,15 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start(**env) -> subprocess.CompletedProcess:
-    """Run `manage.py check` in a fresh process with only the given variables set."""
+def start(*command: str, **env) -> subprocess.CompletedProcess:
+    """Run `manage.py check` (or python with these arguments) in a fresh process with only
+    the given variables set."""
     ours = ("DJANGO_", "RATELIMIT_", "REVIEWSITE_", "MEDIA_S3_")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.pop("DATABASE_URL", None)
     clean.pop("REDIS_URL", None)
     clean["DJANGO_SETTINGS_MODULE"] = "reviewsite.settings"
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, *(command or ("manage.py", "check"))],
         cwd=ROOT,
         env=clean | env,
         capture_output=True,

@@ -1,6 +1,10 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.safestring import SafeString
+
+from reviews.models import Review
+from reviews.structured_data import as_script, review_json_ld
 
 register = template.Library()
 
@@ -22,3 +26,9 @@ def humane_duration(value: timedelta | None) -> str:
 def absolute_url(url: str, request) -> str:
     """A URL as crawlers and feed readers need it: with scheme and host."""
     return request.build_absolute_uri(url) if url else ""
+
+
+@register.simple_tag
+def review_structured_data(review: Review) -> SafeString:
+    """The review page's JSON-LD, with readers' ratings as the page shows them."""
+    return as_script(review_json_ld(review, review.reader_rating))

@@ -1,0 +1,235 @@
+import re
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+
+from comments import text
+from comments.models import Comment
+from reviews.models import Review
+
+STAMP_SALT = "comments.CommentForm.stamp"
+#: A comment id as it may appear in a form or a URL: ASCII digits that fit a bigint.
+COMMENT_ID = re.compile(r"[0-9]{1,18}")
+ALREADY_RATED = (
+    "You have already rated this review. Post again to send your comment without a rating."
+)
+
+
+class FormStamp(signing.TimestampSigner):
+    """Signs the moment a comment form was rendered, so a post can tell how long ago that was.
+
+    `now` is injectable so tests can make a stamp from the past instead of sleeping.
+    """
+
+    def __init__(self, *, now=time.time):
+        super().__init__(salt=STAMP_SALT)
+        self.now = now
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(self.now()))
+
+    def stamp(self) -> str:
+        # The signed value carries milliseconds; the signer's own timestamp whole seconds.
+        return self.sign(str(round(self.now() * 1000)))
+
+    def age(self, stamp: str) -> float | None:
+        """Seconds since stamp() was called, or None for a missing, forged or garbled stamp."""
+        try:
+            millis = int(self.unsign(stamp))
+        except (signing.BadSignature, ValueError):
+            return None
+        return self.now() - millis / 1000
+
+
+class ReaderText(forms.CharField):
+    """A CharField for readers' text: control characters refused, invisible ones removed,
+    NFC; the length limit applies to the cleaned text."""
+
+    def to_python(self, value):
+        return text.clean(super().to_python(value))
+
+
+class Honeypot(forms.TextInput):
+    """A field only bots fill in. Never rendered with a value, so a person whose browser
+    autofilled it can simply post again."""
+
+    def format_value(self, value):
+        return None
+
+
+class CommentForm(forms.ModelForm):
+    """A reader's comment, with or without a rating, or a reply to another comment.
+
+    The form only validates; comments.services.comment_post decides and writes.
+    """
+
+    RATING_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
+
+    name = ReaderText(
+        label="Name",
+        max_length=60,
+        help_text="Shown with your comment.",
+        error_messages={
+            "required": "Please enter a name to show with your comment.",
+            "max_length": "Please keep your name to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        max_length=254,
+        help_text="Never shown. Only used if we need to reach you about your comment.",
+        error_messages={"invalid": "Please enter an email address like name@example.com."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    rating = forms.TypedChoiceField(
+        label="Your rating (optional)",
+        choices=RATING_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a rating from 1 to 5 stars, or no rating."},
+    )
+    body = ReaderText(
+        label="Comment",
+        max_length=5000,
+        error_messages={
+            "required": "Please write your comment.",
+            "max_length": "Please keep your comment to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    spoiler = forms.BooleanField(
+        label="Contains spoilers",
+        required=False,
+        help_text="Your comment will be folded behind “Show spoiler”.",
+    )
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=Honeypot(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "rating", "body", "spoiler"]
+
+    def __init__(
+        self, *args, review: Review, rated: int | None = None, reply_to: str | None = None, **kwargs
+    ):
+        """rated: the stars this reader already gave the review (the form then offers none);
+        reply_to: the id of the comment a reader chose to answer (a GET's ?reply_to=)."""
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.rated = rated
+        #: The comment being answered, if it can be: shown as "Replying to NAME".
+        self.reply_to = self._find_parent(self.data.get("parent") if self.is_bound else reply_to)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.template = "comments/includes/crispy_fields.html"
+        self.helper.layout = Layout(
+            Div("name", "email", css_class="comment-form__who"),
+            *(
+                [Field("rating", template="comments/includes/star_input.html")]
+                if self.offers_rating
+                else []
+            ),
+            Field("body", css_class="comment-form__body"),
+            "spoiler",
+        )
+
+    @property
+    def offers_rating(self) -> bool:
+        return self.rated is None and self.reply_to is None
+
+    def new_stamp(self) -> str:
+        return FormStamp().stamp()
+
+    def _replyable(self, comment) -> bool:
+        return (
+            comment is not None
+            and comment.review_id == self.review.pk
+            and comment.parent_id is None
+            and comment.status == Comment.Status.PUBLISHED
+        )
+
+    def _find_parent(self, value: str | None) -> Comment | None:
+        if not value or not COMMENT_ID.fullmatch(value):
+            return None
+        comment = Comment.objects.filter(pk=int(value)).first()
+        return comment if self._replyable(comment) else None
+
+    def clean_parent(self):
+        value = self.cleaned_data["parent"]
+        if not value:
+            return None
+        if not COMMENT_ID.fullmatch(value):
+            raise ValidationError("The comment you are replying to could not be found.")
+        comment = Comment.objects.filter(pk=int(value)).first()
+        if comment is None or comment.review_id != self.review.pk:
+            raise ValidationError(
+                "You can only reply to a comment on this review. Post again to leave "
+                "your text as a new comment.",
+                code="other_review",
+            )
+        if comment.status != Comment.Status.PUBLISHED:
+            raise ValidationError(
+                "The comment you are replying to is no longer shown. Post again to leave "
+                "your text as a new comment.",
+                code="parent_hidden",
+            )
+        if comment.parent_id is not None:
+            raise ValidationError(
+                "Replies go one level deep: you can reply to the original comment, not to "
+                "a reply. Post again to leave your text as a new comment.",
+                code="too_deep",
+            )
+        return comment
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.cleaned_data.get("website"):
+            raise ValidationError(
+                "Your comment was not posted because a hidden anti-spam field was filled in "
+                "(browsers' autofill sometimes does this). Please post it again.",
+                code="honeypot",
+            )
+        age = FormStamp().age(self.data.get("stamp") or "")
+        if age is None:
+            raise ValidationError(
+                "This form could not be checked, please post again.", code="stamp"
+            )
+        if age > settings.COMMENT_FORM_MAX_AGE:
+            raise ValidationError("This form has expired, please post again.", code="expired")
+        if age < settings.COMMENT_MIN_SECONDS:
+            raise ValidationError(
+                "That was quick… too quick for us to tell you from a spam robot. "
+                "Please check your comment and post it again.",
+                code="too_fast",
+            )
+        if cleaned.get("rating") is not None:
+            # Non-field errors: the form no longer shows stars in either case.
+            if cleaned.get("parent") is not None:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        "A reply can’t carry a rating: rate the review in a comment of "
+                        "your own. Post again to send your reply without one.",
+                        code="reply_rated",
+                    ),
+                )
+            elif self.rated is not None:
+                self.add_error(None, ValidationError(ALREADY_RATED, code="already_rated"))
+        return cleaned

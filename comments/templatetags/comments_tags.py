@@ -1,0 +1,81 @@
+"""The review page's rating summary and comment section, and filters for comments."""
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.contrib.messages import get_messages
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+
+from comments import text
+from comments.forms import CommentForm
+from comments.models import COMMENTS_PER_PAGE, Comment, RatingSummary, star_states
+from comments.views import MESSAGE_TAG
+from reviews.models import Review
+from reviewsite.readers import reader_id
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/includes/rating_summary.html")
+def rating_summary(review: Review) -> dict:
+    """ "Rated 4.3 out of 5 stars · 12 ratings", stars and the 5-to-1 bars (or "No ratings yet")."""
+    summary: RatingSummary = review.reader_rating
+    return {"review": review, "summary": summary}
+
+
+@register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
+def comment_section(context, review: Review) -> dict:
+    """The comments of a review, 20 threads a page (?comments=N), and the form.
+
+    A refused post puts its bound form in the page's context as comment_form, so the
+    reader's text and the errors show here; otherwise a fresh form is made, offering a
+    rating only to readers who have not rated yet (reader_id never creates an id).
+    """
+    request = context["request"]
+    form = context.get("comment_form")
+    if form is None:
+        user = request.user
+        form = CommentForm(
+            review=review,
+            rated=Comment.objects.rating_by(review=review, reader=reader_id(request)),
+            reply_to=request.GET.get("reply_to"),
+            initial={"name": (user.get_full_name() or user.get_username())[:60]}
+            if user.is_authenticated
+            else None,
+        )
+    page = Paginator(Comment.objects.for_review_page(review), COMMENTS_PER_PAGE).get_page(
+        request.GET.get("comments")
+    )
+    return {
+        "review": review,
+        "form": form,
+        "page": page,
+        "count": Comment.objects.published().filter(review=review).count(),
+        "open": review.is_live,
+        "notices": [m for m in get_messages(request) if MESSAGE_TAG in m.extra_tags.split()],
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
+
+
+@register.filter
+def comment_body(value: str) -> SafeString:
+    """Comment text as safe HTML: escaped, paragraphs and line breaks, nofollow links."""
+    return text.render(value or "")
+
+
+@register.filter
+def stars(value) -> list[str]:
+    """Five "full" / "half" / "empty" states for a rating or an average."""
+    return star_states(value)
+
+
+@register.filter
+def ago(value: datetime) -> str:
+    """ "just now", "5 minutes ago", "3 days ago": the largest unit only."""
+    if timezone.now() - value < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value, depth=1)} ago"

@@ -1,0 +1,81 @@
+"""schema.org JSON-LD for the review page, built as data and serialised once.
+
+One function, so what search engines read grows in one place (cast, breadcrumbs…).
+"""
+
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+
+from reviews.models import Review
+
+# Inside <script> only "<" can end the element ("</script>", "<!--"); escaping <, > and &
+# as JSON \u escapes keeps any text, however hostile, inside the string it belongs to.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _number(value: Decimal) -> int | float:
+    """4.0 → 4 and 4.3 → 4.3, as the page prints them."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _work(review: Review) -> dict:
+    if review.work_kind == Review.Kind.SEASON:
+        work = {
+            "@type": "TVSeason",
+            "name": review.work_label,
+            "partOfSeries": {"@type": "TVSeries", "name": review.work_title},
+        }
+        if review.season_number:
+            work["seasonNumber"] = review.season_number
+    else:
+        work = {"@type": "Movie", "name": review.work_title}
+    if review.premiere_date:
+        work["datePublished"] = review.premiere_date.isoformat()
+    return work
+
+
+def review_json_ld(review: Review, rating) -> dict:
+    """A schema.org Review of the work; readers' ratings (a comments RatingSummary) become
+    the work's AggregateRating, with the same rounded average the page shows."""
+    author = (
+        {"@type": "Person", "name": review.byline}
+        if review.author_id
+        else {"@type": "Organization", "name": settings.SITE_NAME}
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Review",
+        "name": review.headline,
+        "description": review.standfirst,
+        "author": author,
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "itemReviewed": _work(review),
+    }
+    if review.published_at:
+        data["datePublished"] = review.published_at.isoformat()
+    if review.score is not None:
+        data["reviewRating"] = {
+            "@type": "Rating",
+            "ratingValue": _number(review.score),
+            "bestRating": 10,
+            "worstRating": 0,
+        }
+    if rating.count:
+        # Readers rate the show, not the critic's article: the rating belongs to the work.
+        data["itemReviewed"]["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": _number(rating.average),
+            "ratingCount": rating.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+    return data
+
+
+def as_script(data: dict) -> SafeString:
+    """<script type="application/ld+json"> that no text in data can break out of."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
