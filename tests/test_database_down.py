@@ -59,3 +59,19 @@ def test_pages_answer_a_readable_503_with_retry_after(down):
         assert response["retry"] == "30"
         assert "We’ll be right back" in response["body"]
         assert "Traceback" not in response["body"]
+
+
+def test_a_failed_comment_tells_the_reader_and_offers_their_text_back(down):
+    text = "My long comment about <b>Ballard</b> that I do not want to type again."
+    response = down(
+        "post",
+        "/reviews/ballard-season-1-review/comments/",
+        {"name": "Ann", "body": text, "rating": "4"},
+    )
+    assert response["status"] == 503
+    body = response["body"]
+    assert "What you sent was not saved" in body
+    assert "My long comment about &lt;b&gt;Ballard&lt;/b&gt;" in body  # shown, escaped
+    assert 'name="body" value="My long comment' in body  # and ready to send again
+    assert 'name="rating" value="4"' in body
+    assert 'action="/reviews/ballard-season-1-review/comments/"' in body
