@@ -21,6 +21,19 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _cast(review: Review) -> list[dict]:
+    """Cast credits as schema.org PerformanceRoles: the actor and the character played."""
+    return [
+        {
+            "@type": "PerformanceRole",
+            "actor": {"@type": "Person", "name": credit.person},
+            "characterName": credit.role,
+        }
+        for credit in review.credits.all()
+        if credit.kind == credit.Kind.CAST
+    ]
+
+
 def _work(review: Review) -> dict:
     if review.work_kind == Review.Kind.SEASON:
         work = {
@@ -34,10 +47,12 @@ def _work(review: Review) -> dict:
         work = {"@type": "Movie", "name": review.work_title}
     if review.premiere_date:
         work["datePublished"] = review.premiere_date.isoformat()
+    if cast := _cast(review):
+        work["actor"] = cast
     return work
 
 
-def review_json_ld(review: Review, rating) -> dict:
+def review_json_ld(review: Review, rating, *, url: str = "", image: str = "") -> dict:
     """A schema.org Review of the work; readers' ratings (a comments RatingSummary) become
     the work's AggregateRating, with the same rounded average the page shows."""
     author = (
@@ -54,8 +69,13 @@ def review_json_ld(review: Review, rating) -> dict:
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
         "itemReviewed": _work(review),
     }
+    if url:
+        data["url"] = url
+    if image:
+        data["image"] = image
     if review.published_at:
         data["datePublished"] = review.published_at.isoformat()
+        data["dateModified"] = review.updated_at.isoformat()
     if review.score is not None:
         data["reviewRating"] = {
             "@type": "Rating",
@@ -73,6 +93,18 @@ def review_json_ld(review: Review, rating) -> dict:
             "worstRating": 1,
         }
     return data
+
+
+def breadcrumbs_json_ld(trail: list[tuple[str, str]]) -> dict:
+    """A BreadcrumbList from (name, absolute URL) pairs, home first."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": name, "item": url}
+            for number, (name, url) in enumerate(trail, start=1)
+        ],
+    }
 
 
 def as_script(data: dict) -> SafeString:

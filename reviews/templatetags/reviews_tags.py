@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from reviews.models import Review
-from reviews.structured_data import as_script, review_json_ld
+from reviews.structured_data import as_script, breadcrumbs_json_ld, review_json_ld
 
 register = template.Library()
 
@@ -28,7 +30,19 @@ def absolute_url(url: str, request) -> str:
     return request.build_absolute_uri(url) if url else ""
 
 
-@register.simple_tag
-def review_structured_data(review: Review) -> SafeString:
-    """The review page's JSON-LD, with readers' ratings as the page shows them."""
-    return as_script(review_json_ld(review, review.reader_rating))
+@register.simple_tag(takes_context=True)
+def review_structured_data(context, review: Review) -> SafeString:
+    """The review page's JSON-LD, with readers' ratings as the page shows them, and the
+    breadcrumb trail home → platform → review."""
+    request = context["request"]
+    url = request.build_absolute_uri(review.get_absolute_url())
+    lead = review.lead_figure
+    image = request.build_absolute_uri(lead.card_url) if lead and lead.renditions else ""
+    trail = [(settings.SITE_NAME, request.build_absolute_uri(reverse("reviews:list")))]
+    if review.platform:
+        platform_url = reverse("reviews:platform", args=[review.platform.slug])
+        trail.append((review.platform.name, request.build_absolute_uri(platform_url)))
+    trail.append((review.headline, url))
+    return as_script(
+        review_json_ld(review, review.reader_rating, url=url, image=image)
+    ) + as_script(breadcrumbs_json_ld(trail))

@@ -11,9 +11,11 @@ from tests.factories import make_comment, make_review
 pytestmark = pytest.mark.django_db
 
 
-def json_ld(html: str) -> dict:
-    [payload] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    return json.loads(payload)
+def json_ld(html: str, kind: str = "Review") -> dict:
+    """The page's JSON-LD object of this @type (the page also carries a BreadcrumbList)."""
+    payloads = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    [data] = [d for d in map(json.loads, payloads) if d["@type"] == kind]
+    return data
 
 
 def test_review_of_a_tv_season_with_the_readers_aggregate_rating(client):
@@ -61,7 +63,8 @@ def test_script_tags_in_any_text_cannot_break_out(client):
     )
     html = client.get(review.get_absolute_url()).content.decode()
     head = html[: html.index("</head>")]
-    assert head.count("<script") == 1 and head.lower().count("</script>") == 1
+    # The Review and the BreadcrumbList, each closed once: no text broke out of them.
+    assert head.count("<script") == 2 and head.lower().count("</script>") == 2
     data = json_ld(html)
     assert data["name"] == "</script><script>alert(1)</script>"
     assert data["description"] == "<!-- & ' \" </SCRIPT>"

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from reviews.models import Genre, Platform, Section
-from tests.factories import make_figure, make_review, make_user
+from tests.factories import make_credit, make_figure, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,29 @@ class TestPageMeta:
             "/reviews/missing/",
         ]:
             assert client.get(url).content.decode().count("<h1") == 1, url
+
+
+class TestStructuredData:
+    def test_review_names_the_cast_and_a_breadcrumb_trail(self, client):
+        from tests.comments.test_structured_data import json_ld
+
+        prime = Platform.objects.create(name="Prime Video")
+        review = make_review(headline="Ballard review", work_title="BALLARD", platform=prime)
+        make_credit(review, person="Maggie Q", role="Renée Ballard")
+        make_credit(review, person="Michael Connelly", role="Novels", kind="crew")
+        make_figure(review, position=0)
+        html = client.get(review.get_absolute_url()).content.decode()
+        data = json_ld(html)
+        assert data["itemReviewed"]["@type"] == "TVSeason"
+        assert data["itemReviewed"]["actor"] == [
+            {
+                "@type": "PerformanceRole",
+                "actor": {"@type": "Person", "name": "Maggie Q"},
+                "characterName": "Renée Ballard",
+            }
+        ]
+        assert data["url"] == f"http://testserver{review.get_absolute_url()}"
+        assert data["image"].startswith("http://testserver/media/figures/")
+        crumbs = json_ld(html, "BreadcrumbList")["itemListElement"]
+        assert [c["name"] for c in crumbs] == ["Reviewsite", "Prime Video", "Ballard review"]
+        assert crumbs[1]["item"] == "http://testserver/platforms/prime-video/"
