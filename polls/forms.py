@@ -8,12 +8,15 @@ MAX_CHOICES = 10
 
 
 class VoteForm(forms.ModelForm):
-    """A reader's answer: one of this poll's choices, nothing else."""
+    """A reader's answer: one of this poll's choices, nothing else.
+
+    Only validates; templates/polls/includes/poll_form.html draws the radios from the
+    poll's results, which the page has already loaded.
+    """
 
     class Meta:
         model = Vote
         fields = ["choice"]
-        widgets = {"choice": forms.RadioSelect}
         error_messages = {
             "choice": {
                 "required": "Choose an answer, then press Vote.",
@@ -23,12 +26,8 @@ class VoteForm(forms.ModelForm):
         }
 
     def __init__(self, *args, poll: Poll, **kwargs):
-        kwargs.setdefault("auto_id", "poll-choice-%s")
         super().__init__(*args, **kwargs)
-        field = self.fields["choice"]
-        field.queryset = poll.choices.all()
-        field.empty_label = None
-        field.widget.choices = field.choices
+        self.fields["choice"].queryset = poll.choices.all()
 
 
 class LinesField(forms.CharField):
