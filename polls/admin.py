@@ -41,13 +41,12 @@ def results_table(poll: Poll | None):
     results = poll.results()
     rows = format_html_join(
         "",
-        "<tr><td>{}</td><td style='text-align:right'>{}</td>"
-        "<td style='text-align:right'>{} %</td></tr>",
+        "<tr><td>{}</td><td>{}</td><td>{} %</td></tr>",
         ((c.text, f"{c.votes:,}", c.percent) for c in results.choices),
     )
     return format_html(
         "<table><thead><tr><th>Answer</th><th>Votes</th><th>Share</th></tr></thead>"
-        "<tbody>{}</tbody><tfoot><tr><th>Total</th><th style='text-align:right'>{}</th>"
+        "<tbody>{}</tbody><tfoot><tr><th>Total</th><th>{}</th>"
         "<th></th></tr></tfoot></table><p>{} · <a href='{}'>Download results (CSV)</a></p>",
         rows,
         f"{results.total:,}",
@@ -175,7 +174,7 @@ def results_summary(poll: Poll | None):
         "{}<small>{} vote{}</small>",
         format_html_join(
             "",
-            "<span style='white-space:nowrap'>{}&nbsp;{}%</span><br>",
+            "{}&nbsp;{}%<br>",
             ((c.text, c.percent) for c in results.choices),
         ),
         f"{results.total:,}",

@@ -158,9 +158,9 @@ class TestPollInline:
     def test_results_are_shown_read_only_on_the_review_page(self, client, editor, review):
         client.force_login(editor)
         page = client.get(change_url(review)).content.decode()
-        assert "<td>Yes</td><td style='text-align:right'>3</td>" in page
+        assert "<td>Yes</td><td>3</td>" in page
         assert "75 %" in page and "25 %" in page
-        assert "<th>Total</th><th style='text-align:right'>4</th>" in page
+        assert "<th>Total</th><th>4</th>" in page
         assert 'name="poll-0-votes' not in page and "vote_count" not in page
 
 
