@@ -53,6 +53,9 @@ class ReviewAdmin(admin.ModelAdmin):
     raw_id_fields = ["author"]
     actions = ["publish_selected", "unpublish_selected"]
     inlines = [SectionInline, FigureInline, CreditInline]
+    #: Prefetches for columns other apps add to the list (polls adds its results), so
+    #: the list stays a fixed number of queries however many reviews it shows.
+    list_prefetch_related: list = []
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "author"]}),
         ("Verdict", {"fields": ["verdict", "score"]}),
@@ -70,6 +73,9 @@ class ReviewAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(*self.list_prefetch_related)
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, review):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("reviews.urls")),
+    path("", include("polls.urls")),
     path("", include("comments.urls")),
 ]
 

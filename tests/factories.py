@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from polls.models import Vote
 from reviews.models import Credit, Figure, Review, Section
 
 _numbers = itertools.count(1)
@@ -84,3 +85,13 @@ def make_comment(review, *, name="Marisol", body="A fine season.", **fields):
 
     defaults = {"reader": f"a:test{next(_numbers)}"}
     return Comment.objects.create(review=review, name=name, body=body, **(defaults | fields))
+
+
+def make_votes(poll, counts: dict[str, int], *, prefix="seed") -> None:
+    """Store votes straight away: {"Yes": 3, "No": 1} by made-up distinct readers."""
+    choices = {choice.text: choice for choice in poll.choices.all()}
+    Vote.objects.bulk_create(
+        Vote(poll=poll, choice=choices[text], voter=f"a:{prefix}-{text}-{n}")
+        for text, count in counts.items()
+        for n in range(count)
+    )

@@ -1,0 +1,69 @@
+"""Writes to polls: the default poll of a review, its choices, and votes."""
+
+from django.db import IntegrityError, transaction
+
+from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, Choice, Poll, Vote
+from reviews.models import Review
+
+
+def poll_create_default(*, review: Review) -> Poll:
+    """Give a review the standard "Will you watch?" poll: Yes, No, Maybe."""
+    with transaction.atomic():
+        poll = Poll.objects.create(review=review, question=DEFAULT_QUESTION)
+        Choice.objects.bulk_create(
+            Choice(poll=poll, order=order, text=text)
+            for order, text in enumerate(DEFAULT_CHOICES, start=1)
+        )
+    return poll
+
+
+class ChoiceInUse(Exception):
+    """Removing or renaming these choices would throw away readers' votes."""
+
+    def __init__(self, choices: list[Choice]):
+        self.choices = choices
+        super().__init__(", ".join(choice.text for choice in choices))
+
+
+def poll_set_choices(*, poll: Poll, texts: list[str]) -> list[Choice]:
+    """Make the poll's choices exactly `texts`, in that order.
+
+    A choice whose text is kept keeps its row, and so its votes; new texts become new
+    choices; choices no longer listed are deleted, unless readers voted for them
+    (ChoiceInUse), because renaming or dropping an answer people chose would change
+    what they voted for.
+    """
+    with transaction.atomic():
+        existing = {choice.text: choice for choice in poll.choices.with_votes()}
+        dropped = [choice for text, choice in existing.items() if text not in texts]
+        in_use = [choice for choice in dropped if choice.vote_count]
+        if in_use:
+            raise ChoiceInUse(in_use)
+        Choice.objects.filter(pk__in=[choice.pk for choice in dropped]).delete()
+        kept = []
+        for order, text in enumerate(texts, start=1):
+            choice = existing.get(text) or Choice(poll=poll, text=text)
+            if choice.pk is None or choice.order != order:
+                choice.order = order
+                choice.save()
+            kept.append(choice)
+    return kept
+
+
+def vote_cast(*, poll: Poll, choice: Choice, voter: str) -> bool:
+    """Record one reader's vote; False (and nothing written) if they had already voted.
+
+    The (poll, voter) unique constraint is what actually prevents double voting, even
+    when two app processes race: the second insert fails inside its own transaction
+    and counts nothing. Totals are COUNT(*) of these rows, so no counter can drift.
+    """
+    if choice.poll_id != poll.pk:
+        raise ValueError("The choice belongs to another poll.")
+    try:
+        with transaction.atomic():
+            Vote.objects.create(poll=poll, choice=choice, voter=voter)
+    except IntegrityError:
+        if Vote.objects.filter(poll=poll, voter=voter).exists():
+            return False
+        raise  # not a duplicate (e.g. the choice was deleted meanwhile): a real error
+    return True

@@ -1,0 +1,41 @@
+from django import template
+from django.contrib.messages import get_messages
+
+from polls.models import Poll, Vote
+from polls.views import IN_POLL
+from reviews.models import Review
+from reviewsite.readers import reader_id
+
+register = template.Library()
+
+
+@register.inclusion_tag("polls/includes/review_poll.html", takes_context=True)
+def review_poll(context, review: Review) -> dict:
+    """The review's poll: the form, or the results once this reader has voted or it closed.
+
+    Reads the reader's id without creating one, so showing a poll never sets a cookie.
+    Three queries: the poll, its counted choices, this reader's vote.
+    """
+    poll = Poll.objects.with_results().filter(review=review).first()
+    if poll is None:
+        return {"poll": None}
+    request = context.get("request")
+    voter = reader_id(request) if request is not None else None
+    my_choice = None
+    if voter:
+        my_choice = (
+            Vote.objects.filter(poll=poll, voter=voter).values_list("choice_id", flat=True).first()
+        )
+    notes = []
+    if request is not None:
+        notes = [m for m in get_messages(request) if IN_POLL in m.extra_tags.split()]
+    return {
+        "poll": poll,
+        "review": review,
+        "results": poll.results(),
+        "my_choice": my_choice,
+        "show_results": my_choice is not None or poll.has_closed,
+        # Staff previewing an unpublished review see the form, but cannot vote yet.
+        "can_vote": review.is_live,
+        "notes": notes,
+    }

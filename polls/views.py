@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST, require_safe
+
+from polls import services
+from polls.forms import VoteForm
+from polls.models import Poll
+from reviews.models import Review
+from reviewsite.clientip import client_ip
+from reviewsite.ratelimit import hit, too_many_requests
+from reviewsite.readers import ensure_reader_id
+
+#: Messages carrying this tag are shown inside the poll, next to what they are about,
+#: instead of at the top of the page (see templates/includes/messages.html).
+IN_POLL = "poll"
+
+
+@require_POST
+def vote(request, slug):
+    """Count one reader's vote, then go back to the poll (POST-redirect-GET).
+
+    Anything wrong (no answer, an answer of another poll, a closed poll, a second vote)
+    is said in a message beside the poll and nothing is counted.
+    """
+    review = get_object_or_404(Review.objects.published(), slug=slug)
+    back = review.get_absolute_url() + "#poll"
+    wait = hit("vote-ip", client_ip(request))
+    if wait is not None:
+        return too_many_requests(request, wait, action="voted", back=back)
+
+    poll = Poll.objects.filter(review=review).first()
+    if poll is None:
+        messages.error(request, "This review has no poll to vote in.")
+        return redirect(review.get_absolute_url())
+    if not poll.has_opened:
+        messages.error(request, "This poll is not open yet.", extra_tags=IN_POLL)
+        return redirect(back)
+    if poll.has_closed:
+        messages.error(
+            request, "This poll is closed; your vote was not counted.", extra_tags=IN_POLL
+        )
+        return redirect(back)
+
+    form = VoteForm(request.POST, poll=poll)
+    if not form.is_valid():
+        messages.error(request, form.errors["choice"][0], extra_tags=IN_POLL)
+        return redirect(back)
+    voter = ensure_reader_id(request)
+    if services.vote_cast(poll=poll, choice=form.cleaned_data["choice"], voter=voter):
+        messages.success(request, "Thanks: your vote is counted.", extra_tags=IN_POLL)
+    else:
+        messages.info(
+            request, "You have already voted; your first vote stands.", extra_tags=IN_POLL
+        )
+    return redirect(back)
+
+
+@require_safe
+def results_json(request, slug):
+    """The poll's numbers for scripts and widgets; the same figures the page shows.
+
+    {"question", "open", "total", "choices": [{"id", "text", "votes", "percent"}]}
+    """
+    poll = (
+        Poll.objects.with_results()
+        .filter(review__in=Review.objects.published(), review__slug=slug)
+        .first()
+    )
+    if poll is None:
+        return JsonResponse(
+            {"error": "No published review with a poll at this address."}, status=404
+        )
+    return JsonResponse(poll.results().as_json())
