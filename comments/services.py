@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from comments import text
 from comments.models import Comment
+from comments.signals import comments_changed
 from reviews.models import Review
 
 #: A comment with more links than this waits for a moderator.
@@ -114,4 +115,8 @@ def commenter_erase(*, email: str, remove_text: bool) -> int:
     if remove_text:
         changes |= {"body": REMOVED_TEXT, "status": Comment.Status.REMOVED}
     with transaction.atomic():
-        return Comment.objects.filter(email__iexact=email.strip()).update(**changes)
+        theirs = Comment.objects.filter(email__iexact=email.strip())
+        reviews = list(theirs.values_list("review_id", flat=True).distinct())
+        count = theirs.update(**changes)
+        comments_changed(reviews)  # names and texts shown on those pages changed
+        return count

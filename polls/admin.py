@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -116,7 +116,12 @@ class PollAdmin(admin.ModelAdmin):
     actions = ["download_csv"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_results().annotate(vote_total=Count("votes"))
+        return (
+            super()
+            .get_queryset(request)
+            .with_results()
+            .annotate(vote_total=Sum("choices__vote_count"))
+        )
 
     def has_add_permission(self, request):
         return False

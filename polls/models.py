@@ -131,11 +131,16 @@ class Poll(models.Model):
 
 class ChoiceQuerySet(models.QuerySet):
     def with_votes(self) -> "ChoiceQuerySet":
-        """Each choice with vote_count: COUNT(*) of its vote rows, so always exact.
+        """Choices in order, each with its vote_count."""
+        return self.order_by("order", "pk")
+
+    def recounted(self) -> "ChoiceQuerySet":
+        """Each choice with counted_votes, COUNT(*) of its vote rows: the check that the
+        stored vote_count agrees (see services.vote_cast and `manage.py poll_recount`).
 
         Ordered explicitly: Django drops Meta.ordering from GROUP BY queries.
         """
-        return self.annotate(vote_count=Count("votes")).order_by("order", "pk")
+        return self.annotate(counted_votes=Count("votes")).order_by("order", "pk")
 
 
 def counted_choices(prefix: str = "") -> Prefetch:
@@ -149,6 +154,11 @@ class Choice(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField(default=0)
     text = models.CharField(max_length=100)
+    vote_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Votes for this answer, raised in the same transaction as each vote row.",
+    )
 
     objects = ChoiceQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """Writes to polls: the default poll of a review, its choices, and votes."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 
 from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, Choice, Poll, Vote
 from reviews.models import Review
@@ -55,15 +56,36 @@ def vote_cast(*, poll: Poll, choice: Choice, voter: str) -> bool:
 
     The (poll, voter) unique constraint is what actually prevents double voting, even
     when two app processes race: the second insert fails inside its own transaction
-    and counts nothing. Totals are COUNT(*) of these rows, so no counter can drift.
+    and counts nothing. The choice's counter is raised in SQL (F() + 1) in that same
+    transaction, so it moves exactly when a vote row is stored, and pages read the
+    results from three small rows instead of counting every vote.
     """
     if choice.poll_id != poll.pk:
         raise ValueError("The choice belongs to another poll.")
     try:
         with transaction.atomic():
             Vote.objects.create(poll=poll, choice=choice, voter=voter)
+            Choice.objects.filter(pk=choice.pk).update(vote_count=F("vote_count") + 1)
     except IntegrityError:
         if Vote.objects.filter(poll=poll, voter=voter).exists():
             return False
         raise  # not a duplicate (e.g. the choice was deleted meanwhile): a real error
     return True
+
+
+def poll_recount(*, poll: Poll) -> list[tuple[Choice, int, int]]:
+    """Set each choice's counter to COUNT(*) of its votes; returns (choice, was, now).
+
+    Counters only move with vote rows, so this finds nothing to mend unless rows were
+    changed behind the application's back (a manual SQL fix, a partial restore).
+    """
+    changed = []
+    with transaction.atomic():
+        choices = list(poll.choices.select_for_update())  # votes wait while we count
+        counted = dict(Vote.objects.filter(poll=poll).values_list("choice").annotate(n=Count("pk")))
+        for choice in choices:
+            actual = counted.get(choice.pk, 0)
+            if choice.vote_count != actual:
+                changed.append((choice, choice.vote_count, actual))
+                Choice.objects.filter(pk=choice.pk).update(vote_count=actual)
+    return changed

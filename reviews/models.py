@@ -1,15 +1,13 @@
-import contextlib
 import dataclasses
 import html
 import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q, Sum
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,6 +19,10 @@ from reviewsite import mediastorage
 from reviewsite.mediastorage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
+
+#: Cached fragments are keyed by versions, so they are never stale; the time to live only
+#: bounds memory.
+FRAGMENT_TTL = 24 * 3600
 
 
 def star_average(total: int | None, count: int) -> Decimal | None:
@@ -85,11 +87,17 @@ class ReviewQuerySet(models.QuerySet):
         # Django drops Meta.ordering from GROUP BY queries: keep the list newest first.
         return annotated if self.query.order_by else annotated.order_by(*Review._meta.ordering)
 
+    def touch(self) -> int:
+        """Mark these reviews' pages as changed (see Review.touch)."""
+        return self.update(updated_at=timezone.now())
+
     def for_page(self):
-        """Everything the review page shows of the review itself."""
-        return self.select_related("author", "platform").prefetch_related(
-            "sections", "figures", "credits", "genres"
-        )
+        """The review row for its page, with its byline and platform.
+
+        Sections, figures, credits and genres are not prefetched: the page reads them
+        (through the *_list properties) only when its cached fragments are missing.
+        """
+        return self.select_related("author", "platform")
 
 
 class Review(models.Model):
@@ -161,6 +169,11 @@ class Review(models.Model):
         help_text="For example: Based on the novels by Michael Connelly.",
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="reviews")
+    comments_version = models.PositiveIntegerField(
+        editable=False,
+        default=0,
+        help_text="Bumped with every change to the review's comments; keys their cache.",
+    )
     search_document = models.TextField(
         editable=False,
         default="",
@@ -215,6 +228,14 @@ class Review(models.Model):
         Review.objects.filter(pk=self.pk).update(search_document=document)
         self.search_document = document
 
+    def touch(self) -> None:
+        """Mark the review's page as changed (a section, photo, credit or genre was edited).
+
+        updated_at keys the page's cached fragments and is the sitemap's lastmod.
+        """
+        self.updated_at = timezone.now()
+        Review.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
     def unpublish(self):
         self.status = self.Status.DRAFT
         self.save(update_fields=["status", "updated_at"])
@@ -251,14 +272,33 @@ class Review(models.Model):
 
     @cached_property
     def reader_rating(self):
-        """Readers' ratings (count, average, distribution), computed once per request."""
-        return self.comments.rating_summary()
+        """Readers' ratings (count, average, distribution): one query, shared by every
+        process through the cache until the comments change (comments_version)."""
+        key = f"rating:{self.pk}:{self.comments_version}"
+        return caches["fragments"].get_or_set(key, self.comments.rating_summary, FRAGMENT_TTL)
+
+    # Each read once per request, and only if a cached fragment needs it.
+    @cached_property
+    def section_list(self) -> list["Section"]:
+        return list(self.sections.all())
+
+    @cached_property
+    def figure_list(self) -> list["Figure"]:
+        return list(self.figures.all())
+
+    @cached_property
+    def credit_list(self) -> list["Credit"]:
+        return list(self.credits.all())
+
+    @cached_property
+    def genre_list(self) -> list[Genre]:
+        return list(self.genres.all())
 
     @property
     def lead_figure(self):
         if hasattr(self, "lead"):  # prefetched by for_listing()
             return self.lead[0] if self.lead else None
-        return next((f for f in self.figures.all() if f.position == 0), None)
+        return next((f for f in self.figure_list if f.position == 0), None)
 
     def body(self):
         """Sections in order, each with the figures placed after it.
@@ -266,8 +306,8 @@ class Review(models.Model):
         Figures placed after a section number the review does not have come last, so
         an editor who deletes a section never loses a photo from the page.
         """
-        sections = list(self.sections.all())
-        figures = [f for f in self.figures.all() if f.position > 0]
+        sections = self.section_list
+        figures = [f for f in self.figure_list if f.position > 0]
         blocks = []
         for number, section in enumerate(sections, start=1):
             blocks.append((section, [f for f in figures if f.position == number]))
@@ -438,11 +478,6 @@ class Figure(models.Model):
         transaction.on_commit(delete)
 
 
-@receiver(post_delete, sender=Figure)
-def _release_figure_files(sender, instance, **kwargs):
-    instance.release_files()
-
-
 class Credit(models.Model):
     class Kind(models.TextChoices):
         CAST = "cast", "Cast"
@@ -461,16 +496,3 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.role}"
-
-
-@receiver(post_save, sender=Review)
-@receiver(post_save, sender=Section)
-@receiver(post_delete, sender=Section)
-@receiver(post_save, sender=Credit)
-@receiver(post_delete, sender=Credit)
-def _refresh_search_document(sender, instance, **kwargs):
-    review = instance if sender is Review else instance.review
-    if kwargs.get("raw"):  # loaddata: the fixture carries the document already
-        return
-    with contextlib.suppress(Review.DoesNotExist):  # the review itself is being deleted
-        review.refresh_search_document()

@@ -29,7 +29,7 @@ def _cast(review: Review) -> list[dict]:
             "actor": {"@type": "Person", "name": credit.person},
             "characterName": credit.role,
         }
-        for credit in review.credits.all()
+        for credit in review.credit_list
         if credit.kind == credit.Kind.CAST
     ]
 

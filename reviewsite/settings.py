@@ -143,24 +143,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions -----------------------------------------------------------------
 
 REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
+_prefix = env.string("REVIEWSITE_CACHE_PREFIX", "reviewsite")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.string("REVIEWSITE_CACHE_PREFIX", "reviewsite"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "reviewsite",
-        }
-    }
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    # Rate limits, sessions and anything shared between processes.
+    "default": _cache | {"KEY_PREFIX": _prefix, "LOCATION": _cache.get("LOCATION", "default")},
+    # Rendered page fragments and rating summaries, keyed by the data's versions.
+    # REVIEWSITE_FRAGMENT_CACHE=0 turns them off (the benchmark's cold scenario).
+    "fragments": (
+        _cache | {"KEY_PREFIX": f"{_prefix}-f", "LOCATION": _cache.get("LOCATION", "fragments")}
+        if env.boolean("REVIEWSITE_FRAGMENT_CACHE", default=True)
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
+}
 
 # Staff sessions end after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = env.duration("DJANGO_SESSION_AGE", "12h")

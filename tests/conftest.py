@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 
 from reviewsite import mediastorage
 from reviewsite.roles import EDITORS, MODERATORS
@@ -65,9 +65,11 @@ def _isolated(settings, tmp_path):
     """Each test gets its own media folder, an empty cache and fast password hashing."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

@@ -81,6 +81,12 @@ def test_200_readers_voting_at_the_same_moment_are_all_counted(roomy_pool):
     assert Vote.objects.filter(poll=review.poll).count() == 200
     assert Vote.objects.values("voter").distinct().count() == 200
     assert review.poll.results().choices[0].votes == 200
+    # The stored counters moved exactly with the vote rows.
+    assert [(c.vote_count, c.counted_votes) for c in review.poll.choices.recounted()] == [
+        (200, 200),
+        (0, 0),
+        (0, 0),
+    ]
 
 
 def test_50_simultaneous_votes_from_one_reader_count_once(roomy_pool):
@@ -100,3 +106,4 @@ def test_50_simultaneous_votes_from_one_reader_count_once(roomy_pool):
     assert statuses == [302] * 50
     assert Vote.objects.filter(poll=review.poll).count() == 1
     assert review.poll.results().total == 1
+    assert sum(c.vote_count for c in review.poll.choices.all()) == 1

@@ -1,0 +1,51 @@
+"""Chores that follow edits: the search document, the page's content version, files.
+
+Connected in ReviewsConfig.ready(). The writes themselves stay in models and admin; these
+only keep derived data (search text, updated_at that keys the page cache) in step,
+inside the same transaction as the edit. A review's genres change only through its admin
+form, which saves the review itself (auto_now) in the same transaction; no m2m signal
+is used, because loaddata sends one too and a restore must keep updated_at as it was.
+"""
+
+import contextlib
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+
+
+@receiver(post_delete, sender=Figure)
+def release_figure_files(sender, instance, **kwargs):
+    instance.release_files()
+
+
+@receiver(post_save, sender=Review)
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
+@receiver(post_save, sender=Credit)
+@receiver(post_delete, sender=Credit)
+def refresh_search_document(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata: the fixture carries the document already
+        return
+    review = instance if sender is Review else instance.review
+    with contextlib.suppress(Review.DoesNotExist):  # the review itself is being deleted
+        review.refresh_search_document()
+        if sender is not Review:
+            review.touch()
+
+
+@receiver(post_save, sender=Figure)
+@receiver(post_delete, sender=Figure)
+def touch_for_figure(sender, instance, raw=False, **kwargs):
+    if not raw:
+        with contextlib.suppress(Review.DoesNotExist):
+            instance.review.touch()
+
+
+@receiver(post_save, sender=Genre)
+@receiver(post_save, sender=Platform)
+def touch_for_label(sender, instance, created, raw=False, **kwargs):
+    """A renamed platform or genre shows on every page that names it."""
+    if not created and not raw:
+        instance.reviews.all().touch()
