@@ -10,12 +10,15 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.timezone import localtime
 
 from comments import services
 from comments.forms import RemoveForm
 from comments.models import Comment, ModerationAction, Report
+from comments.templatetags.comments_tags import ago
 from comments.text import excerpt
 
 QUEUE_TITLE = "Comments: awaiting moderation and reported first"
@@ -75,7 +78,7 @@ class HistoryInline(ReadOnlyInline):
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, then the most reported, then newest."""
 
-    list_display = ["name", "state", "reports", "text", "stars", "on", "created_at"]
+    list_display = ["name", "state", "reports", "text", "stars", "on", "posted"]
     list_display_links = ["name", "text"]
     list_filter = [
         "status",
@@ -181,6 +184,15 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Review", ordering="review__work_title")
     def on(self, comment: Comment) -> str:
         return comment.review.work_label
+
+    @admin.display(description="Posted", ordering="created_at")
+    def posted(self, comment: Comment) -> str:
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            comment.created_at.isoformat(),
+            date_format(localtime(comment.created_at), "DATETIME_FORMAT"),
+            ago(comment.created_at),
+        )
 
     @admin.display(description="Rating", ordering="rating")
     def stars(self, comment: Comment) -> str:
