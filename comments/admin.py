@@ -22,6 +22,11 @@ from comments.templatetags.comments_tags import ago
 from comments.text import excerpt
 
 QUEUE_TITLE = "Comments: awaiting moderation and reported first"
+# The comment's page, all read-only. Foreign keys are shown through methods: the admin
+# would link a review or a user to admin pages a moderator is not allowed to open.
+REMOVAL_FIELDS = ("removal_reason", "removal_note")
+COMMENT_FIELDS = ["review_link", "parent", "name", "rating", "spoiler", "body", "created_at"]
+WHO_FIELDS = ["email", "ip_address", "user_agent", "reader"]
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -44,12 +49,9 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
+class NoWrites:
+    """Nobody adds, changes or deletes these rows in the admin, superusers included:
+    readers write comments and reports, comments.services writes everything else."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -59,6 +61,14 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
 
 class ReportInline(ReadOnlyInline):
@@ -75,7 +85,7 @@ class HistoryInline(ReadOnlyInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(NoWrites, admin.ModelAdmin):
     """The moderation queue: pending comments first, then the most reported, then newest."""
 
     list_display = ["name", "state", "reports", "text", "stars", "on", "posted"]
@@ -92,26 +102,14 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["remove_selected", "restore_selected", "approve_selected", "purge_selected"]
     inlines = [ReportInline, HistoryInline]
-    # Foreign keys are shown through methods: the admin would link a review or a user to
-    # admin pages a moderator is not allowed to open.
     readonly_fields = [
         "moderate",
         "status",
-        "removal_reason",
-        "removal_note",
+        *REMOVAL_FIELDS,
         "removed_by_name",
         "removed_at",
-        "review_link",
-        "parent",
-        "name",
-        "rating",
-        "spoiler",
-        "body",
-        "created_at",
-        "email",
-        "ip_address",
-        "user_agent",
-        "reader",
+        *COMMENT_FIELDS,
+        *WHO_FIELDS,
     ]
 
     def get_queryset(self, request):
@@ -127,44 +125,17 @@ class CommentAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         moderation = ["status"]
         if obj is not None and obj.status == Comment.Status.REMOVED:
-            moderation += [("removal_reason", "removal_note"), ("removed_by_name", "removed_at")]
+            moderation += [REMOVAL_FIELDS, ("removed_by_name", "removed_at")]
         if obj is not None and self.has_moderate_permission(request):
             moderation.insert(0, "moderate")
         return [
             ("Moderation", {"fields": moderation}),
-            (
-                "Comment",
-                {
-                    "fields": [
-                        "review_link",
-                        "parent",
-                        "name",
-                        "rating",
-                        "spoiler",
-                        "body",
-                        "created_at",
-                    ]
-                },
-            ),
-            (
-                "Who posted it (staff only)",
-                {"fields": ["email", "ip_address", "user_agent", "reader"]},
-            ),
+            ("Comment", {"fields": COMMENT_FIELDS}),
+            ("Who posted it (staff only)", {"fields": WHO_FIELDS}),
         ]
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": QUEUE_TITLE, **(extra_context or {})})
-
-    # Nobody writes or deletes comments here: readers write them, the moderation actions
-    # change their status, and only a recorded purge deletes one.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(services.MODERATE)
@@ -334,7 +305,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(NoWrites, admin.ModelAdmin):
     """The moderation log: readable by moderators, changeable by nobody, superusers
     included (only comments.services writes it)."""
 
@@ -382,12 +353,3 @@ class ModerationActionAdmin(admin.ModelAdmin):
         return super().changelist_view(
             request, {"title": "Moderation log", **(extra_context or {})}
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

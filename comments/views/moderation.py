@@ -95,41 +95,40 @@ def remove(request, pk):
     return redirect(_back(request, comment))
 
 
+def _act(request, pk, action: str, service, *, done: str, not_applicable: str):
+    """Restore and approve: GET confirms, POST calls the service and says what happened."""
+    comment = _comment(pk)
+    if request.method == "GET":
+        return _confirm(request, comment, action)
+    if service(comment=comment, by=request.user) is None:
+        status = comment.get_status_display().lower()
+        notify(request, messages.INFO, not_applicable.format(status=status), comment=comment)
+    else:
+        notify(request, messages.SUCCESS, done, comment=comment)
+    return redirect(_back(request, comment))
+
+
 @moderator_required
 def restore(request, pk):
     """Put a removed comment back on the page; its rating counts again."""
-    comment = _comment(pk)
-    if request.method == "GET":
-        return _confirm(request, comment, "restore")
-    if services.comment_restore(comment=comment, by=request.user) is None:
-        notify(
-            request,
-            messages.INFO,
-            f"This comment is not removed ({comment.get_status_display().lower()}): "
-            "nothing changed.",
-            comment=comment,
-        )
-    else:
-        notify(
-            request, messages.SUCCESS, "Comment restored: readers see it again.", comment=comment
-        )
-    return redirect(_back(request, comment))
+    return _act(
+        request,
+        pk,
+        "restore",
+        services.comment_restore,
+        done="Comment restored: readers see it again.",
+        not_applicable="This comment is not removed ({status}): nothing changed.",
+    )
 
 
 @moderator_required
 def approve(request, pk):
     """Publish a comment that was awaiting moderation."""
-    comment = _comment(pk)
-    if request.method == "GET":
-        return _confirm(request, comment, "approve")
-    if services.comment_approve(comment=comment, by=request.user) is None:
-        notify(
-            request,
-            messages.INFO,
-            f"This comment is not awaiting moderation ({comment.get_status_display().lower()}): "
-            "nothing changed.",
-            comment=comment,
-        )
-    else:
-        notify(request, messages.SUCCESS, "Comment approved: readers see it now.", comment=comment)
-    return redirect(_back(request, comment))
+    return _act(
+        request,
+        pk,
+        "approve",
+        services.comment_approve,
+        done="Comment approved: readers see it now.",
+        not_applicable="This comment is not awaiting moderation ({status}): nothing changed.",
+    )

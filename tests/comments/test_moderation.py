@@ -153,24 +153,21 @@ class TestRemoveAndRestore:
         assert snapshot() == before
         assert Comment.objects.get(pk=thread.removed.pk).removal_reason == "abuse"
 
-    def test_restoring_a_published_comment_changes_nothing_and_says_so(self, client, moderator):
+    @pytest.mark.parametrize(
+        ("action", "message"),
+        [
+            ("restore", "This comment is not removed (published): nothing changed."),
+            ("approve", "This comment is not awaiting moderation (published): nothing changed."),
+        ],
+    )
+    def test_restoring_or_approving_a_published_comment_changes_nothing_and_says_so(
+        self, client, moderator, action, message
+    ):
         thread = make_thread()
         client.force_login(moderator)
         before = snapshot()
-        response = client.post(url("restore", thread.published), follow=True)
-        assert "This comment is not removed (published): nothing changed." in (
-            response.content.decode()
-        )
-        assert snapshot() == before
-
-    def test_approving_a_published_comment_changes_nothing_and_says_so(self, client, moderator):
-        thread = make_thread()
-        client.force_login(moderator)
-        before = snapshot()
-        response = client.post(url("approve", thread.published), follow=True)
-        assert "is not awaiting moderation (published): nothing changed." in (
-            response.content.decode()
-        )
+        response = client.post(url(action, thread.published), follow=True)
+        assert message in response.content.decode()
         assert snapshot() == before
 
     def test_approving_a_pending_comment_publishes_it_and_its_rating(self, client, moderator):
