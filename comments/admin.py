@@ -6,7 +6,7 @@ site's buttons call) and are offered only to users holding comments.moderate_com
 """
 
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -275,7 +275,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
             )
         purged = 0
         # Replies first, so a thread selected whole can go in one action.
-        for comment in queryset.order_by("-parent_id", "pk"):
+        for comment in queryset.order_by(F("parent_id").asc(nulls_last=True), "pk"):
             try:
                 services.comment_purge(comment=comment, by=request.user)
             except services.PurgeRefused as refused:

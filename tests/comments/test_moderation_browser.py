@@ -111,3 +111,38 @@ def test_moderator_removes_a_comment_from_the_review_page(
     assert "Pill spam" in page.locator(".fieldBox.field-removal_note").inner_text()
     assert "mod" in page.locator(".fieldBox.field-removed_by_name").inner_text()
     assert csp == []
+
+
+def test_reader_reports_a_comment_without_javascript_and_a_moderator_sees_it(
+    live_server, browser, page, screenshot, axe, scene
+):
+    review, target = scene
+    base = live_server.url
+    page.context.route("**/*.js", lambda route: route.abort())  # no script needed
+    page.goto(f"{base}{review.get_absolute_url()}")
+    page.locator(f"#comment-{target.pk}").get_by_role("link", name="Report").click()
+    page.wait_for_url(f"**/comments/{target.pk}/report/")
+    assert "Cheap pills at my shop!" in page.locator("blockquote").inner_text()
+    assert axe(page) == []
+    screenshot(page, "moderation-report-form")
+    page.get_by_label("Spam or advertising").check()
+    page.get_by_label("Anything a moderator should know? (optional)").fill("Sells pills")
+    page.get_by_role("button", name="Send report").click()
+    page.wait_for_url(f"**#comment-{target.pk}")
+    notice = page.locator(f"#comment-{target.pk} .message")
+    assert "Thank you for your report" in notice.inner_text()
+    assert axe(page) == []
+
+    moderator = browser.new_context(viewport=page.viewport_size).new_page()
+    log_in(moderator, base, f"/comments/{target.pk}/remove/")
+    assert "Remove this comment?" in moderator.locator("h1").inner_text()
+    assert axe(moderator) == []
+    screenshot(moderator, "moderation-confirm-remove")
+    moderator.get_by_role("button", name="Remove comment").click()  # no reason chosen
+    assert "Choose why you are removing this comment." in moderator.content()
+    assert Comment.objects.get(pk=target.pk).status == "published"
+    moderator.get_by_label("Reason").select_option("spam")
+    moderator.get_by_role("button", name="Remove comment").click()
+    moderator.wait_for_url(f"**#comment-{target.pk}")
+    assert Comment.objects.get(pk=target.pk).removal_reason == "spam"
+    moderator.context.close()
