@@ -85,7 +85,7 @@ class TestWhatModeratorsSee:
                 make_comment(review, parent=parent, status="removed")
 
         add_threads(2)
-        with django_assert_max_num_queries(15) as few:
+        with django_assert_max_num_queries(18) as few:
             client.get(review.get_absolute_url())
         add_threads(15)
         with django_assert_num_queries(len(few.captured_queries)):

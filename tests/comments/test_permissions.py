@@ -57,6 +57,7 @@ CODES = {
     "admin log delete": (302, 302, 403, 403, 403, NOBODY),
     "admin reviews": (302, 302, 200, 403, 200, NOBODY),
     "admin review page": (302, 302, 200, 403, 200, NOBODY),
+    "admin polls": (302, 302, 200, 403, 200, NOBODY),
     "admin users": (302, 302, 403, 403, 200, NOBODY),
     "admin groups": (302, 302, 403, 403, 200, NOBODY),
 }
@@ -129,6 +130,7 @@ REQUESTS = {
     ),
     "admin reviews": ("get", lambda t: (admin("reviews_review_changelist"), {})),
     "admin review page": ("get", lambda t: (admin("reviews_review_change", t.review.pk), {})),
+    "admin polls": ("get", lambda t: (admin("polls_poll_changelist"), {})),
     "admin users": ("get", lambda t: (admin("auth_user_changelist"), {})),
     "admin groups": ("get", lambda t: (admin("auth_group_changelist"), {})),
 }
