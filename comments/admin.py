@@ -1,38 +1,355 @@
-from django.contrib import admin
+"""Comments in the admin: the moderation queue, its bulk actions, reports and the log.
 
-from comments.models import Comment
+Readers' words and details are read-only for everyone; a comment's status changes only
+through the moderation actions, which call comments.services (the same functions the
+site's buttons call) and are offered only to users holding comments.moderate_comment.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import F, Prefetch
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.timezone import localtime
+
+from comments import services
+from comments.forms import RemoveForm
+from comments.models import Comment, ModerationAction, Report
+from comments.templatetags.comments_tags import ago
+from comments.text import excerpt
+
+QUEUE_TITLE = "Comments: awaiting moderation and reported first"
+# The comment's page, all read-only. Foreign keys are shown through methods: the admin
+# would link a review or a user to admin pages a moderator is not allowed to open.
+REMOVAL_FIELDS = ("removal_reason", "removal_note")
+COMMENT_FIELDS = ["review_link", "parent", "name", "rating", "spoiler", "body", "created_at"]
+WHO_FIELDS = ["email", "ip_address", "user_agent", "reader"]
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported"), ("no", "Not reported")]
+
+    def queryset(self, request, queryset):
+        # open_reports is annotated by CommentAdmin.get_queryset (moderation_queue()).
+        if self.value() == "yes":
+            return queryset.filter(open_reports__gt=0)
+        if self.value() == "no":
+            return queryset.filter(open_reports=0)
+        return queryset
+
+
+class NoWrites:
+    """Nobody adds, changes or deletes these rows in the admin, superusers included:
+    readers write comments and reports, comments.services writes everything else."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class ReportInline(ReadOnlyInline):
+    model = Report
+    fields = ["created_at", "reason", "note", "reader", "ip_address", "resolved_at"]
+    verbose_name_plural = "readers' reports"
+
+
+class HistoryInline(ReadOnlyInline):
+    model = ModerationAction
+    fk_name = "comment"
+    fields = ["created_at", "action", "moderator_name", "reason", "note"]
+    verbose_name_plural = "moderation history"
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    """Readers' comments, for finding and reading them. Comments are written by readers
-    only; removing and restoring them is the moderation tools' job."""
+class CommentAdmin(NoWrites, admin.ModelAdmin):
+    """The moderation queue: pending comments first, then the most reported, then newest."""
 
-    list_display = ["name", "review", "stars", "status", "created_at"]
-    list_filter = ["status", "rating", ("review", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["name", "state", "reports", "text", "stars", "on", "posted"]
+    list_display_links = ["name", "text"]
+    list_filter = [
+        "status",
+        ReportedFilter,
+        ("review", admin.RelatedOnlyFieldListFilter),
+        "rating",
+    ]
     list_select_related = ["review"]
+    list_per_page = 50
     search_fields = ["name", "body", "email"]
     date_hierarchy = "created_at"
-    fields = [
-        "review",
-        "parent",
-        "name",
-        "email",
-        "rating",
-        "spoiler",
-        "body",
+    actions = ["remove_selected", "restore_selected", "approve_selected", "purge_selected"]
+    inlines = [ReportInline, HistoryInline]
+    readonly_fields = [
+        "moderate",
         "status",
-        "created_at",
-        "ip_address",
-        "user_agent",
-        "reader",
+        *REMOVAL_FIELDS,
+        "removed_by_name",
+        "removed_at",
+        *COMMENT_FIELDS,
+        *WHO_FIELDS,
     ]
-    # Readers' words and ratings are theirs: staff change only the status.
-    readonly_fields = [f for f in fields if f != "status"]
+
+    def get_queryset(self, request):
+        open_reports = Report.objects.filter(resolved_at__isnull=True).order_by("created_at")
+        # Not super(): it would order by get_ordering()'s names before they are annotated.
+        return Comment.objects.moderation_queue().prefetch_related(
+            Prefetch("reports", queryset=open_reports, to_attr="open_list")
+        )
+
+    def get_ordering(self, request):
+        return ["queue_rank", "-open_reports", "-created_at", "-pk"]
+
+    def get_fieldsets(self, request, obj=None):
+        moderation = ["status"]
+        if obj is not None and obj.status == Comment.Status.REMOVED:
+            moderation += [REMOVAL_FIELDS, ("removed_by_name", "removed_at")]
+        if obj is not None and self.has_moderate_permission(request):
+            moderation.insert(0, "moderate")
+        return [
+            ("Moderation", {"fields": moderation}),
+            ("Comment", {"fields": COMMENT_FIELDS}),
+            ("Who posted it (staff only)", {"fields": WHO_FIELDS}),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": QUEUE_TITLE, **(extra_context or {})})
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(services.MODERATE)
+
+    def has_purge_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def view_on_site(self, comment: Comment) -> str:
+        return comment.page_url(moderator=True)
+
+    # --- Columns ----------------------------------------------------------------------
+
+    @admin.display(description="Comment")
+    def text(self, comment: Comment) -> str:
+        return excerpt(comment.body, 80)
+
+    @admin.display(description="Review", ordering="review__work_title")
+    def on(self, comment: Comment) -> str:
+        return comment.review.work_label
+
+    @admin.display(description="Posted", ordering="created_at")
+    def posted(self, comment: Comment) -> str:
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            comment.created_at.isoformat(),
+            date_format(localtime(comment.created_at), "DATETIME_FORMAT"),
+            ago(comment.created_at),
+        )
 
     @admin.display(description="Rating", ordering="rating")
     def stars(self, comment: Comment) -> str:
         return "★" * comment.rating + "☆" * (5 - comment.rating) if comment.rating else "—"
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="Status", ordering="status")
+    def state(self, comment: Comment) -> str:
+        if comment.status == Comment.Status.REMOVED and comment.removal_reason:
+            return f"Removed ({comment.get_removal_reason_display().lower()})"
+        return comment.get_status_display()
+
+    @admin.display(description="Open reports", ordering="-open_reports")
+    def reports(self, comment: Comment) -> str:
+        if not comment.open_reports:
+            return "—"
+        reasons = dict.fromkeys(report.get_reason_display() for report in comment.open_list)
+        return format_html(
+            "<strong>{}</strong> · {}", comment.open_reports, ", ".join(reasons).lower()
+        )
+
+    @admin.display(description="Review")
+    def review_link(self, comment: Comment) -> str:
+        return format_html('<a href="{}">{}</a>', comment.review.get_absolute_url(), comment.review)
+
+    @admin.display(description="Removed by")
+    def removed_by_name(self, comment: Comment) -> str:
+        return comment.removed_by.get_username() if comment.removed_by else "—"
+
+    @admin.display(description="Moderate")
+    def moderate(self, comment: Comment) -> str:
+        """Links to the site's confirmation pages, which come back here afterwards."""
+        back = urlencode({"next": reverse("admin:comments_comment_change", args=[comment.pk])})
+        links = []
+        if comment.status != Comment.Status.REMOVED:
+            links.append(("comments:remove", "Remove…"))
+        if comment.status == Comment.Status.PENDING:
+            links.append(("comments:approve", "Approve…"))
+        if comment.status == Comment.Status.REMOVED:
+            links.append(("comments:restore", "Restore…"))
+        return format_html_join(
+            " ",
+            '<a class="button" href="{}?{}">{}</a>',
+            ((reverse(name, args=[comment.pk]), back, label) for name, label in links),
+        )
+
+    # --- Actions ----------------------------------------------------------------------
+
+    def _intermediate(self, request, queryset, *, action: str, title: str, template: str, **extra):
+        """A confirmation page between the list and the action, as delete_selected has."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": reverse("admin:comments_comment_changelist"),
+            **extra,
+        }
+        return TemplateResponse(request, f"admin/comments/comment/{template}", context)
+
+    @admin.action(permissions=["moderate"], description="Remove selected comments")
+    def remove_selected(self, request, queryset):
+        confirmed = "confirm" in request.POST
+        form = RemoveForm(request.POST if confirmed else None)
+        if not (confirmed and form.is_valid()):
+            return self._intermediate(
+                request,
+                queryset,
+                action="remove_selected",
+                title="Remove these comments?",
+                template="remove_selected.html",
+                form=form,
+            )
+        removed = skipped = 0
+        for comment in queryset:
+            entry = services.comment_remove(
+                comment=comment,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+            removed, skipped = (removed + 1, skipped) if entry else (removed, skipped + 1)
+        self._report(request, removed, "Removed", skipped, "already removed")
+
+    @admin.action(permissions=["moderate"], description="Restore selected comments")
+    def restore_selected(self, request, queryset):
+        done = sum(
+            1 for c in queryset if services.comment_restore(comment=c, by=request.user) is not None
+        )
+        self._report(request, done, "Restored", queryset.count() - done, "not removed")
+
+    @admin.action(permissions=["moderate"], description="Approve selected comments")
+    def approve_selected(self, request, queryset):
+        done = sum(
+            1 for c in queryset if services.comment_approve(comment=c, by=request.user) is not None
+        )
+        self._report(request, done, "Approved", queryset.count() - done, "not awaiting moderation")
+
+    @admin.action(permissions=["purge"], description="Purge selected comments permanently")
+    def purge_selected(self, request, queryset):
+        if "confirm" not in request.POST:
+            return self._intermediate(
+                request,
+                queryset,
+                action="purge_selected",
+                title="Purge these comments permanently?",
+                template="purge_selected.html",
+            )
+        purged = 0
+        # Replies first, so a thread selected whole can go in one action.
+        for comment in queryset.order_by(F("parent_id").asc(nulls_last=True), "pk"):
+            try:
+                services.comment_purge(comment=comment, by=request.user)
+            except services.PurgeRefused as refused:
+                self.message_user(request, str(refused), messages.WARNING)
+            else:
+                purged += 1
+        if purged:
+            self.message_user(
+                request,
+                f"Purged {_plural(purged, 'comment', 'comments')}; the moderation log "
+                "keeps a line for each.",
+                messages.SUCCESS,
+            )
+
+    def _report(self, request, done: int, verb: str, skipped: int, why: str) -> None:
+        if done:
+            self.message_user(
+                request, f"{verb} {_plural(done, 'comment', 'comments')}.", messages.SUCCESS
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"{_plural(skipped, 'comment was', 'comments were')} {why}: nothing changed "
+                f"for {'it' if skipped == 1 else 'them'}.",
+                messages.INFO,
+            )
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(NoWrites, admin.ModelAdmin):
+    """The moderation log: readable by moderators, changeable by nobody, superusers
+    included (only comments.services writes it)."""
+
+    list_display = [
+        "created_at",
+        "action",
+        "moderator_name",
+        "comment_link",
+        "comment_excerpt",
+        "reason",
+        "note",
+    ]
+    list_filter = ["action", "reason"]
+    search_fields = ["moderator_name", "comment_name", "comment_excerpt", "note", "=comment_number"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "action",
+        "moderator_name",
+        "comment_link",
+        "comment_excerpt",
+        "review_link",
+        "reason",
+        "note",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="Review")
+    def review_link(self, entry: ModerationAction) -> str:
+        if entry.review is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', entry.review.get_absolute_url(), entry.review)
+
+    @admin.display(description="Comment", ordering="comment_number")
+    def comment_link(self, entry: ModerationAction):
+        label = f"No. {entry.comment_number} by {entry.comment_name}"
+        if entry.comment_id is None:
+            return f"{label} (purged)"
+        url = reverse("admin:comments_comment_change", args=[entry.comment_id])
+        return format_html(
+            '<a href="{}">{}</a>{}', url, label, f" on {entry.review}" if entry.review else ""
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": "Moderation log", **(extra_context or {})}
+        )

@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from comments import text
-from comments.models import Comment
+from comments.models import Comment, Reason, Report
 from reviews.models import Review
 
 STAMP_SALT = "comments.CommentForm.stamp"
@@ -233,3 +233,65 @@ class CommentForm(forms.ModelForm):
             elif self.rated is not None:
                 self.add_error(None, ValidationError(ALREADY_RATED, code="already_rated"))
         return cleaned
+
+
+NOTE_MAX = Report._meta.get_field("note").max_length
+#: The reasons as a reader reads them on the report form.
+REPORT_LABELS = {
+    Reason.SPAM: "Spam or advertising",
+    Reason.ABUSE: "Abusive, hateful or harassing",
+    Reason.OFF_TOPIC: "Off-topic",
+    Reason.PERSONAL_DATA: "Shares someone’s personal information",
+    Reason.OTHER: "Something else",
+}
+
+
+class RemoveForm(forms.Form):
+    """Why a moderator removes a comment: a reason from the list and an optional note."""
+
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason…"), *Reason.choices],
+        error_messages={
+            "required": "Choose why you are removing this comment.",
+            "invalid_choice": "Choose a reason from the list.",
+        },
+    )
+    note = ReaderText(
+        label="Note (optional)",
+        required=False,
+        max_length=NOTE_MAX,
+        help_text="For the moderation log: what was wrong, a ticket number…",
+        error_messages={
+            "max_length": "Please keep the note to %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )
+
+
+class ReportForm(forms.ModelForm):
+    """A reader's report of a comment. The form only validates; comment_report writes."""
+
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=list(REPORT_LABELS.items()),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what is wrong with this comment.",
+            "invalid_choice": "Choose one of the reasons listed.",
+        },
+    )
+    note = ReaderText(
+        label="Anything a moderator should know? (optional)",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Please keep your note to %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )
+
+    class Meta:
+        model = Report
+        fields = ["reason", "note"]

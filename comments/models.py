@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
 
 from reviews.models import Review, star_average
@@ -48,28 +49,63 @@ def star_states(value: Decimal | int | None) -> list[str]:
     return states
 
 
+class Reason(models.TextChoices):
+    """Why a comment is reported or removed; readers and moderators pick from the same list."""
+
+    SPAM = "spam", "Spam"
+    ABUSE = "abuse", "Abuse"
+    OFF_TOPIC = "off-topic", "Off-topic"
+    PERSONAL_DATA = "personal-data", "Personal data"
+    OTHER = "other", "Other"
+
+
 class CommentQuerySet(models.QuerySet):
     def published(self):
-        """What readers see: published comments whose parent (if any) is published too.
+        """What readers see and what counts: published comments.
 
-        A reply under a comment a moderator removed disappears with it rather than
-        hanging in the thread without its context.
+        A reply stays published when a moderator removes the comment it answers: the
+        thread keeps a "Comment removed by a moderator" placeholder in its place.
         """
-        return self.filter(status=Comment.Status.PUBLISHED).filter(
-            Q(parent__isnull=True) | Q(parent__status=Comment.Status.PUBLISHED)
+        return self.filter(status=Comment.Status.PUBLISHED)
+
+    def with_open_reports(self):
+        """Annotate open_reports: readers' reports no moderator has acted on yet."""
+        return self.annotate(
+            open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
         )
 
-    def for_review_page(self, review: Review):
-        """Top-level published comments of a review, newest first, their replies prefetched
-        (oldest first, so a conversation reads down the page)."""
-        replies = Comment.objects.filter(status=Comment.Status.PUBLISHED).order_by(
-            "created_at", "pk"
-        )
+    def for_review_page(self, review: Review, *, moderator: bool = False):
+        """Top-level comments of a review, newest first, their replies prefetched (oldest
+        first, so a conversation reads down the page).
+
+        Readers get published threads, plus a hidden comment's thread when it has
+        published replies (shown under a placeholder). Moderators get every comment,
+        whatever its status, with its open report count.
+        """
+        if moderator:
+            top = self.with_open_reports().select_related("removed_by")
+            replies = Comment.objects.with_open_reports().select_related("removed_by")
+        else:
+            answered = Comment.objects.published().filter(parent=OuterRef("pk"))
+            top = self.filter(Q(status=Comment.Status.PUBLISHED) | Exists(answered))
+            replies = Comment.objects.published()
         return (
-            self.published()
-            .filter(review=review, parent__isnull=True)
+            top.filter(review=review, parent__isnull=True)
             .order_by("-created_at", "-pk")
-            .prefetch_related(Prefetch("replies", queryset=replies))
+            .prefetch_related(Prefetch("replies", queryset=replies.order_by("created_at", "pk")))
+        )
+
+    def moderation_queue(self):
+        """Every comment, the moderation queue first (E's in_moderation()): comments
+        awaiting moderation, then the most reported, then the newest."""
+        return (
+            self.with_open_reports()
+            .annotate(
+                queue_rank=Case(
+                    When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)
+                )
+            )
+            .order_by("queue_rank", "-open_reports", "-created_at", "-pk")
         )
 
     def rating_summary(self) -> RatingSummary:
@@ -156,11 +192,23 @@ class Comment(models.Model):
         help_text="Who posted it (reviewsite.readers): the account, or a hash of the "
         "anonymous reader's cookie.",
     )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The moderator who removed it; the moderation log keeps every action.",
+    )
+    removal_reason = models.CharField(max_length=20, choices=Reason, blank=True)
+    removal_note = models.CharField(max_length=500, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("moderate_comment", "Can remove, restore and approve comments")]
         indexes = [
             models.Index(fields=["review", "status", "-created_at"], name="comment_review_page"),
         ]
@@ -190,9 +238,14 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         """The comment on its review's page, on the page of comments that shows it."""
+        return self.page_url()
+
+    def page_url(self, *, moderator: bool = False) -> str:
+        """The comment on the page of comments that shows it to a reader, or to a
+        moderator (who sees hidden threads too, so the pages differ)."""
         thread = self.parent or self
         newer = (
-            Comment.objects.for_review_page(thread.review)
+            Comment.objects.for_review_page(thread.review, moderator=moderator)
             .filter(
                 Q(created_at__gt=thread.created_at)
                 | Q(created_at=thread.created_at, pk__gt=thread.pk)
@@ -202,3 +255,100 @@ class Comment(models.Model):
         page = newer // COMMENTS_PER_PAGE + 1
         query = f"?comments={page}" if page > 1 else ""
         return f"{self.review.get_absolute_url()}{query}#comment-{self.pk}"
+
+
+class Report(models.Model):
+    """A reader's report that a comment breaks the rules. Enough open reports hide the
+    comment until a moderator has looked (settings.COMMENT_REPORT_THRESHOLD)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reader = models.CharField(
+        max_length=64, help_text="Who reported it (reviewsite.readers); one report per reader."
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(
+        "IP address", null=True, blank=True, help_text="Erased after 30 days."
+    )
+    resolved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a moderator acted on the comment. Open reports put a comment at "
+        "the top of the queue and count towards hiding it.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader"],
+                name="report_one_per_reader",
+                violation_error_message="You have already reported this comment.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=Reason.values), name="report_reason_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class ModerationAction(models.Model):
+    """One line of the moderation log: who did what to which comment, when and why.
+
+    Written by comments.services in the same transaction as the change, never edited.
+    The comment's id, author name and an excerpt are copied here so the line still says
+    what it was about after a purge deletes the comment.
+    """
+
+    class Action(models.TextChoices):
+        REMOVE = "remove", "Removed"
+        RESTORE = "restore", "Restored"
+        APPROVE = "approve", "Approved"
+        HIDE = "hide", "Hidden by reports"
+        PURGE = "purge", "Purged"
+
+    created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    action = models.CharField(max_length=10, choices=Action)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the site acted by itself (hidden by reports, a privacy command).",
+    )
+    moderator_name = models.CharField(
+        "by", max_length=150, help_text="The username, kept if the account is deleted."
+    )
+    comment = models.ForeignKey(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+    )
+    comment_number = models.PositiveBigIntegerField("comment no.")
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment_name = models.CharField("comment by", max_length=60)
+    comment_excerpt = models.CharField("excerpt", max_length=200)
+    reason = models.CharField(max_length=20, choices=Reason, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "moderation log entry"
+        verbose_name_plural = "moderation log"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["remove", "restore", "approve", "hide", "purge"]),
+                name="moderation_action_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} comment {self.comment_number} by {self.moderator_name}"

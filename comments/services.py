@@ -1,19 +1,28 @@
-"""Writes to comments: posting, and the privacy chores. Views and commands call these."""
+"""Writes to comments: posting, moderation, reports and the privacy chores.
+
+Views, admin actions and management commands all call these: every change to a comment's
+status goes through this module, so the moderation log and (later) cache invalidation
+have one place to live.
+"""
 
 import re
 import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from comments import text
-from comments.models import Comment
+from comments.models import Comment, ModerationAction, Reason, Report
 from comments.signals import comments_changed
 from reviews.models import Review
+
+MODERATE = "comments.moderate_comment"
 
 #: A comment with more links than this waits for a moderator.
 MAX_LINKS = 2
@@ -24,6 +33,14 @@ ANONYMOUS = "Anonymous"
 
 class AlreadyRated(Exception):
     """The reader rated this review in the meantime (another tab, a double click)."""
+
+
+class AlreadyReported(Exception):
+    """This reader has reported this comment before; nothing was written."""
+
+
+class PurgeRefused(Exception):
+    """The comment cannot be purged as it is (the message says why and what to do)."""
 
 
 def _blocked_word(words: str) -> bool:
@@ -84,17 +101,215 @@ def comment_post(
         raise
 
 
+# --- Moderation ---------------------------------------------------------------------------
+
+#: The fields a moderation action changes; everything else about a comment is the reader's.
+MODERATION_FIELDS = ["status", "removed_at", "removed_by", "removal_reason", "removal_note"]
+
+
+def _check_moderator(user: AbstractBaseUser) -> None:
+    # The views and the admin check too; this makes the rule impossible to bypass.
+    if not user.has_perm(MODERATE):
+        raise PermissionDenied("Only moderators can moderate comments.")
+
+
+def _locked(comment: Comment) -> Comment:
+    """The comment's current row, locked until the transaction ends, so two moderators
+    (or a double click) acting at once are applied one after the other."""
+    return Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+def _apply(comment: Comment, current: Comment, **changes) -> None:
+    """Save the moderation fields on the locked row and mirror them on the caller's copy."""
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.save(update_fields=list(changes))
+    for field in MODERATION_FIELDS:
+        setattr(comment, field, getattr(current, field))
+
+
+def _log(
+    *,
+    comment: Comment,
+    action: str,
+    by: AbstractBaseUser | None,
+    by_name: str = "",
+    reason: str = "",
+    note: str = "",
+    keep_link: bool = True,
+) -> ModerationAction:
+    return ModerationAction.objects.create(
+        action=action,
+        moderator=by,
+        moderator_name=by.get_username() if by is not None else by_name,
+        comment=comment if keep_link else None,
+        comment_number=comment.pk,
+        review_id=comment.review_id,
+        comment_name=comment.name,
+        comment_excerpt=text.excerpt(comment.body, 200),
+        reason=reason,
+        note=note,
+    )
+
+
+def _resolve_reports(comment: Comment, when) -> None:
+    Report.objects.filter(comment=comment, resolved_at__isnull=True).update(resolved_at=when)
+
+
+def comment_remove(
+    *, comment: Comment, by: AbstractBaseUser, reason: str, note: str = ""
+) -> ModerationAction | None:
+    """Take a comment off the page, recording who removed it, when and why.
+
+    A soft delete: text, author details and rating stay in the row (the rating stops
+    counting because only published comments count), so comment_restore can undo it.
+    Open reports count as dealt with. Returns the log entry, or None when the comment
+    was already removed and nothing changed.
+    """
+    _check_moderator(by)
+    reason = Reason(reason)
+    with transaction.atomic():
+        current = _locked(comment)
+        if current.status == Comment.Status.REMOVED:
+            return None
+        now = timezone.now()
+        _apply(
+            comment,
+            current,
+            status=Comment.Status.REMOVED,
+            removed_at=now,
+            removed_by=by,
+            removal_reason=reason,
+            removal_note=note,
+        )
+        _resolve_reports(current, now)
+        return _log(comment=current, action="remove", by=by, reason=reason, note=note)
+
+
+def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
+    """Put a removed comment back on the page; its rating counts again.
+
+    The removal's who/when/why are cleared from the comment (the log keeps them).
+    Returns the log entry, or None when the comment was not removed.
+    """
+    _check_moderator(by)
+    with transaction.atomic():
+        current = _locked(comment)
+        if current.status != Comment.Status.REMOVED:
+            return None
+        _apply(
+            comment,
+            current,
+            status=Comment.Status.PUBLISHED,
+            removed_at=None,
+            removed_by=None,
+            removal_reason="",
+            removal_note="",
+        )
+        return _log(comment=current, action="restore", by=by)
+
+
+def comment_approve(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
+    """Publish a comment that was awaiting moderation (spam rules or readers' reports).
+
+    Its open reports count as dealt with, so it is not hidden again until new reports
+    reach the threshold. Returns the log entry, or None when it was not pending.
+    """
+    _check_moderator(by)
+    with transaction.atomic():
+        current = _locked(comment)
+        if current.status != Comment.Status.PENDING:
+            return None
+        _apply(comment, current, status=Comment.Status.PUBLISHED)
+        _resolve_reports(current, timezone.now())
+        return _log(comment=current, action="approve", by=by)
+
+
+def comment_report(
+    *,
+    comment: Comment,
+    reader: str,
+    reason: str,
+    note: str = "",
+    ip_address: str | None = None,
+) -> Report:
+    """Record a reader's report; enough open reports hide the comment and queue it.
+
+    The (comment, reader) unique constraint is what prevents a second report from the
+    same reader: hitting it raises AlreadyReported and nothing is written. At
+    COMMENT_REPORT_THRESHOLD open reports a published comment becomes pending (hidden,
+    first in the admin queue) and the log says "hidden by reports".
+    """
+    reason = Reason(reason)
+    try:
+        with transaction.atomic():
+            current = _locked(comment)
+            report = Report.objects.create(
+                comment=current, reader=reader, reason=reason, note=note, ip_address=ip_address
+            )
+            open_reports = Report.objects.filter(comment=current, resolved_at__isnull=True).count()
+            if (
+                current.status == Comment.Status.PUBLISHED
+                and open_reports >= settings.COMMENT_REPORT_THRESHOLD
+            ):
+                _apply(comment, current, status=Comment.Status.PENDING)
+                _log(
+                    comment=current,
+                    action="hide",
+                    by=None,
+                    by_name="readers' reports",
+                    reason=reason,
+                    note=f"{open_reports} open reports",
+                )
+            return report
+    except IntegrityError:
+        if Report.objects.filter(comment=comment, reader=reader).exists():
+            raise AlreadyReported from None
+        raise
+
+
+def comment_purge(*, comment: Comment, by: AbstractBaseUser, note: str = "") -> ModerationAction:
+    """Delete a comment and its reports for good (a personal-data request, say).
+
+    Superusers only; the one moderation action that cannot be undone. The log entry
+    keeps the comment's id, author name and an excerpt. A comment with replies is
+    refused (PurgeRefused): purge the replies first, or remove it instead, which keeps
+    the thread.
+    """
+    if not by.is_superuser:
+        raise PermissionDenied("Only superusers can purge comments.")
+    with transaction.atomic():
+        current = _locked(comment)
+        replies = current.replies.count()
+        if replies:
+            raise PurgeRefused(
+                f"Comment {current.pk} has {replies} repl{'y' if replies == 1 else 'ies'}: "
+                "purge those first, or remove the comment instead (the thread is kept)."
+            )
+        entry = _log(comment=current, action="purge", by=by, note=note, keep_link=False)
+        current.delete()  # its reports go with it (CASCADE); older log lines keep their copy
+        return entry
+
+
+# --- Privacy ------------------------------------------------------------------------------
+
+
 def comments_purge_personal_data(*, older_than: timedelta) -> int:
     """Clear the IP address and user agent of comments older than this; returns how many.
 
-    They are kept only as long as moderators may need them to trace abuse.
+    They are kept only as long as moderators may need them to trace abuse. Reports'
+    IP addresses go after the same time.
     """
     cutoff = timezone.now() - older_than
-    return (
-        Comment.objects.filter(created_at__lt=cutoff)
-        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
-        .update(ip_address=None, user_agent="")
-    )
+    with transaction.atomic():
+        Report.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
+            ip_address=None
+        )
+        return (
+            Comment.objects.filter(created_at__lt=cutoff)
+            .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+            .update(ip_address=None, user_agent="")
+        )
 
 
 def commenter_erase(*, email: str, remove_text: bool) -> int:
@@ -103,7 +318,8 @@ def commenter_erase(*, email: str, remove_text: bool) -> int:
     Name becomes "Anonymous"; email, IP address, user agent and the reader id are
     cleared (the reader id becomes a per-comment placeholder, so the one-rating rule
     still holds). With remove_text the body is replaced and the comment removed from
-    the page, so its rating stops counting too.
+    the page, so its rating stops counting too; each removal goes in the moderation log
+    (reason "personal data", by erase_commenter).
     """
     changes = {
         "name": ANONYMOUS,
@@ -112,11 +328,31 @@ def commenter_erase(*, email: str, remove_text: bool) -> int:
         "user_agent": "",
         "reader": Concat(Value("erased:"), Cast("pk", output_field=CharField())),
     }
-    if remove_text:
-        changes |= {"body": REMOVED_TEXT, "status": Comment.Status.REMOVED}
+    comments = Comment.objects.filter(email__iexact=email.strip())
     with transaction.atomic():
-        theirs = Comment.objects.filter(email__iexact=email.strip())
-        reviews = list(theirs.values_list("review_id", flat=True).distinct())
-        count = theirs.update(**changes)
-        comments_changed(reviews)  # names and texts shown on those pages changed
+        # Names and texts shown on these pages change: their cached comments go stale.
+        comments_changed(comments.values_list("review_id", flat=True).distinct())
+        if not remove_text:
+            return comments.update(**changes)
+        now = timezone.now()
+        newly_removed = list(
+            comments.exclude(status=Comment.Status.REMOVED).values_list("pk", flat=True)
+        )
+        count = comments.update(
+            **changes,
+            body=REMOVED_TEXT,
+            status=Comment.Status.REMOVED,
+            removed_at=now,
+            removed_by=None,
+            removal_reason=Reason.PERSONAL_DATA,
+            removal_note="",
+        )
+        for comment in Comment.objects.filter(pk__in=newly_removed):
+            _log(
+                comment=comment,
+                action="remove",
+                by=None,
+                by_name="erase_commenter",
+                reason=Reason.PERSONAL_DATA,
+            )
         return count

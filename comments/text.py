@@ -38,6 +38,12 @@ def clean(value: str) -> str:
     return unicodedata.normalize("NFC", INVISIBLE.sub("", value)).strip()
 
 
+def excerpt(text: str, length: int) -> str:
+    """The text on one line, cut to at most `length` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= length else line[: length - 1].rstrip() + "…"
+
+
 def count_links(text: str) -> int:
     return len(LINKISH.findall(text))
 

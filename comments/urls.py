@@ -6,4 +6,8 @@ app_name = "comments"
 
 urlpatterns = [
     path("reviews/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("comments/<int:pk>/report/", views.report, name="report"),
+    path("comments/<int:pk>/remove/", views.remove, name="remove"),
+    path("comments/<int:pk>/restore/", views.restore, name="restore"),
+    path("comments/<int:pk>/approve/", views.approve, name="approve"),
 ]

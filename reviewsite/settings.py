@@ -196,6 +196,10 @@ COMMENT_BLOCKLIST = [word.casefold() for word in env.listing("REVIEWSITE_COMMENT
 COMMENT_MIN_SECONDS = 3
 #: A form older than this (seconds) is refused as expired.
 COMMENT_FORM_MAX_AGE = 86400
+#: This many open reports from readers hide a comment until a moderator has looked.
+COMMENT_REPORT_THRESHOLD = env.integer(
+    "REVIEWSITE_COMMENT_REPORT_THRESHOLD", 3, minimum=1, maximum=1000
+)
 
 # --- Passwords and accounts -------------------------------------------------------------
 

@@ -42,12 +42,14 @@ def healthz(request):
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read everything public; the admin and previews are off limits."""
+    """Crawlers may read everything public; the admin, previews, search and the comment
+    report and moderation pages are off limits."""
     lines = [
         "User-agent: *",
         f"Disallow: /{settings.ADMIN_PATH}",
         "Disallow: /reviews/*/preview/",
         "Disallow: /search/",
+        "Disallow: /comments/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -11,7 +11,8 @@ from django.utils.timesince import timesince
 
 from comments import text
 from comments.forms import CommentForm
-from comments.models import COMMENTS_PER_PAGE, Comment, RatingSummary, star_states
+from comments.models import COMMENTS_PER_PAGE, Comment, RatingSummary, Reason, star_states
+from comments.services import MODERATE
 from comments.views import MESSAGE_TAG
 from reviews.models import Review
 from reviewsite.readers import reader_id
@@ -46,16 +47,32 @@ def comment_section(context, review: Review) -> dict:
             if user.is_authenticated
             else None,
         )
-    page = Paginator(Comment.objects.for_review_page(review), COMMENTS_PER_PAGE).get_page(
-        request.GET.get("comments")
-    )
+    # Moderators see every comment with its moderation controls: this page must never
+    # be served to them from a cache shared with readers.
+    moderator = request.user.has_perm(MODERATE)
+    page = Paginator(
+        Comment.objects.for_review_page(review, moderator=moderator), COMMENTS_PER_PAGE
+    ).get_page(request.GET.get("comments"))
+    notices, comment_notices = [], {}
+    for message in get_messages(request):
+        tags = message.extra_tags.split()
+        if MESSAGE_TAG not in tags:
+            continue
+        about = [tag.removeprefix("comment-") for tag in tags if tag.startswith("comment-")]
+        if about:
+            comment_notices.setdefault(about[0], []).append(message)
+        else:
+            notices.append(message)
     return {
         "review": review,
         "form": form,
         "page": page,
         "count": Comment.objects.published().filter(review=review).count(),
         "open": review.is_live,
-        "notices": [m for m in get_messages(request) if MESSAGE_TAG in m.extra_tags.split()],
+        "moderator": moderator,
+        "reasons": Reason.choices,
+        "notices": notices,
+        "comment_notices": comment_notices,
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
@@ -65,6 +82,12 @@ def comment_section(context, review: Review) -> dict:
 def comment_body(value: str) -> SafeString:
     """Comment text as safe HTML: escaped, paragraphs and line breaks, nofollow links."""
     return text.render(value or "")
+
+
+@register.filter
+def notices_for(comment_notices: dict, comment: Comment) -> list:
+    """The messages about this comment (a moderator's action, a reader's report)."""
+    return comment_notices.get(str(comment.pk), [])
 
 
 @register.filter

@@ -100,15 +100,18 @@ class TestThreads:
             f'href="{review.get_absolute_url()}?reply_to={comment.pk}#comment-form">Reply' in html
         )
 
-    def test_hidden_comments_and_their_replies_are_not_shown(self, client):
+    def test_hidden_comments_are_not_shown_and_a_removed_thread_keeps_a_placeholder(self, client):
         review = make_review()
         removed = make_comment(review, body="Removed words", status=Comment.Status.REMOVED)
-        make_comment(review, body="Orphaned reply", parent=removed)
+        make_comment(review, body="A reply that stays", parent=removed)
+        make_comment(review, body="Removed alone", status=Comment.Status.REMOVED)
         make_comment(review, body="Pending words", status=Comment.Status.PENDING)
         html = comments_html(client, review)
-        for text in ("Removed words", "Orphaned reply", "Pending words"):
+        for text in ("Removed words", "Removed alone", "Pending words"):
             assert text not in html
-        assert "No comments yet" in html
+        assert html.count("Comment removed by a moderator") == 1
+        assert "A reply that stays" in html
+        assert "1 comment" in html
 
 
 class TestPagination:

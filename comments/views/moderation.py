@@ -1,0 +1,134 @@
+"""What moderators do on the site: remove, restore and approve comments.
+
+GET shows a confirmation page and never changes anything; POST acts through
+comments.services and goes back (POST-redirect-GET) to the comment on the review page,
+or to a `next` address on this site (the admin's change page links here with one).
+Anonymous visitors are sent to the login page; anyone logged in without
+comments.moderate_comment gets 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from comments import services
+from comments.forms import RemoveForm
+from comments.models import Comment
+from comments.views.public import notify
+
+ALREADY_REMOVED = "This comment was already removed: nothing changed."
+
+
+def moderator_required(view):
+    """Login first (anonymous → login page), then the permission (others → 403)."""
+    guarded = permission_required(services.MODERATE, raise_exception=True)(view)
+    return never_cache(require_http_methods(["GET", "POST"])(login_required(guarded)))
+
+
+def _comment(pk) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("review", "removed_by"), pk=pk)
+
+
+def _back(request, comment: Comment) -> str:
+    """Where to go afterwards: a same-site `next`, else the comment on the moderator's page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return comment.page_url(moderator=True)
+
+
+def _confirm(request, comment: Comment, action: str, *, form=None, status: int = 200):
+    """The confirmation page (GET, or a POST whose reason was missing).
+
+    Templates: comments/confirm_moderation.html
+    Context: comment, review, action ("remove" / "restore" / "approve"), form, next, back
+    """
+    back = _back(request, comment)
+    return render(
+        request,
+        "comments/confirm_moderation.html",
+        {
+            "comment": comment,
+            "review": comment.review,
+            "action": action,
+            "form": form,
+            "next": back,
+            "back": back,
+        },
+        status=status,
+    )
+
+
+@moderator_required
+def remove(request, pk):
+    """Remove a comment with a reason (a soft delete that comment_restore undoes)."""
+    comment = _comment(pk)
+    if request.method == "GET":
+        return _confirm(request, comment, "remove", form=RemoveForm())
+    if comment.status == Comment.Status.REMOVED:
+        notify(request, messages.INFO, ALREADY_REMOVED, comment=comment)
+        return redirect(_back(request, comment))
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        return _confirm(request, comment, "remove", form=form, status=400)
+    entry = services.comment_remove(
+        comment=comment,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    if entry is None:  # another moderator was quicker
+        notify(request, messages.INFO, ALREADY_REMOVED, comment=comment)
+    else:
+        notify(
+            request,
+            messages.SUCCESS,
+            f"Comment removed ({entry.get_reason_display().lower()}). Readers no longer see it; "
+            "it is kept and can be restored.",
+            comment=comment,
+        )
+    return redirect(_back(request, comment))
+
+
+def _act(request, pk, action: str, service, *, done: str, not_applicable: str):
+    """Restore and approve: GET confirms, POST calls the service and says what happened."""
+    comment = _comment(pk)
+    if request.method == "GET":
+        return _confirm(request, comment, action)
+    if service(comment=comment, by=request.user) is None:
+        status = comment.get_status_display().lower()
+        notify(request, messages.INFO, not_applicable.format(status=status), comment=comment)
+    else:
+        notify(request, messages.SUCCESS, done, comment=comment)
+    return redirect(_back(request, comment))
+
+
+@moderator_required
+def restore(request, pk):
+    """Put a removed comment back on the page; its rating counts again."""
+    return _act(
+        request,
+        pk,
+        "restore",
+        services.comment_restore,
+        done="Comment restored: readers see it again.",
+        not_applicable="This comment is not removed ({status}): nothing changed.",
+    )
+
+
+@moderator_required
+def approve(request, pk):
+    """Publish a comment that was awaiting moderation."""
+    return _act(
+        request,
+        pk,
+        "approve",
+        services.comment_approve,
+        done="Comment approved: readers see it now.",
+        not_applicable="This comment is not awaiting moderation ({status}): nothing changed.",
+    )

@@ -1,0 +1,177 @@
+"""What readers do with comments: post them and report them."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+from django.views.decorators.http import require_http_methods
+
+from comments import services
+from comments.forms import ALREADY_RATED, CommentForm, ReportForm
+from comments.models import Comment, Report
+from reviews.models import Review
+from reviews.views import published_review_or_404, render_review
+from reviewsite.clientip import client_ip
+from reviewsite.ratelimit import hit
+from reviewsite.readers import ensure_reader_id, reader_id
+
+#: Messages with this tag are shown by the comment section: next to the form, or inside
+#: the comment they are about when they also carry a "comment-<id>" tag (see notify()).
+MESSAGE_TAG = "comments"
+ALREADY_REPORTED = "You have already reported this comment. Thank you: a moderator will look at it."
+
+
+def notify(request, level: int, message: str, *, comment: Comment | None = None) -> None:
+    """A message the comment section shows, inside the comment when one is given (the
+    page comes back scrolled to it, so that is where the reader is looking)."""
+    tags = MESSAGE_TAG if comment is None else f"{MESSAGE_TAG} comment-{comment.pk}"
+    messages.add_message(request, level, message, extra_tags=tags)
+
+
+def _refused(request, review, form, *, status=400):
+    """The review page again, the reader's text in the form and the errors beside it.
+
+    400 rather than 200: nothing was saved, and logs and monitors can tell a refused post
+    from a page view; browsers show the page all the same.
+    """
+    return render_review(request, review, context={"comment_form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def post_comment(request, slug):
+    """Post a comment (and maybe a rating) on a review; then back to it (POST-redirect-GET).
+
+    Templates: the review page (reviews/review_detail.html) when the post is refused
+    Context: review, comment_form (bound, with errors)
+    """
+    review = published_review_or_404(slug)
+    if request.method == "GET":  # someone reloaded or bookmarked the form's address
+        return redirect(f"{review.get_absolute_url()}#comments")
+    reader = ensure_reader_id(request)
+    form = CommentForm(
+        request.POST,
+        review=review,
+        rated=Comment.objects.rating_by(review=review, reader=reader),
+    )
+    if not form.is_valid():
+        return _refused(request, review, form)
+
+    ip = client_ip(request)
+    wait = max(hit("comment-ip", ip) or 0, hit("comment-voter", reader) or 0)
+    if wait:
+        form.add_error(
+            None,
+            "You have posted several comments in a short while. Please wait "
+            f"{timeuntil(timezone.now() + timedelta(seconds=wait))} and post again; "
+            "your comment is kept below.",
+        )
+        response = _refused(request, review, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+    data = form.cleaned_data
+    try:
+        comment = services.comment_post(
+            review=review,
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            rating=data["rating"],
+            spoiler=data["spoiler"],
+            parent=data["parent"],
+            reader=reader,
+            ip_address=ip,
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except services.AlreadyRated:
+        form.rated = Comment.objects.rating_by(review=review, reader=reader)
+        form.add_error(None, ALREADY_RATED)
+        return _refused(request, review, form)
+
+    if comment.status == Comment.Status.PENDING:
+        messages.info(
+            request,
+            "Your comment is awaiting moderation: it will appear once a moderator has read it.",
+            extra_tags=MESSAGE_TAG,
+        )
+        return redirect(f"{review.get_absolute_url()}#comment-form")
+    messages.success(request, "Thank you: your comment is posted.", extra_tags=MESSAGE_TAG)
+    return redirect(comment)
+
+
+def _already_reported(comment: Comment, reader: str | None) -> bool:
+    return bool(reader) and Report.objects.filter(comment=comment, reader=reader).exists()
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, pk):
+    """Report a comment to the moderators: GET shows the form with the comment quoted,
+    POST records the report and goes back to the review (POST-redirect-GET).
+
+    Only published comments of published reviews can be reported (404 otherwise). A
+    refused report comes back with the reader's choice and note kept: 400 for bad input,
+    429 with Retry-After for the rate limit.
+
+    Templates: comments/comment_report.html
+    Context: comment, review, form, already_reported
+    """
+    comment = get_object_or_404(
+        Comment.objects.published().filter(review__in=Review.objects.published()),
+        pk=pk,
+    )
+    review = comment.review
+    back = comment.get_absolute_url()
+    context = {"comment": comment, "review": review, "back": back}
+    if request.method == "GET":
+        if _already_reported(comment, reader_id(request)):
+            return render(request, "comments/comment_report.html", context | {"done": True})
+        return render(request, "comments/comment_report.html", context | {"form": ReportForm()})
+
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "comments/comment_report.html", context | {"form": form}, status=400)
+    reader = ensure_reader_id(request)
+    if _already_reported(comment, reader):
+        notify(request, messages.INFO, ALREADY_REPORTED, comment=comment)
+        return redirect(back)
+    ip = client_ip(request)
+    wait = hit("report-ip", ip)
+    if wait:
+        form.add_error(
+            None,
+            "You have sent several reports in a short while. Please wait "
+            f"{timeuntil(timezone.now() + timedelta(seconds=wait))} and send this one again; "
+            "what you wrote is kept below.",
+        )
+        response = render(
+            request, "comments/comment_report.html", context | {"form": form}, status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        services.comment_report(
+            comment=comment,
+            reader=reader,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            ip_address=ip,
+        )
+    except services.AlreadyReported:
+        notify(request, messages.INFO, ALREADY_REPORTED, comment=comment)
+        return redirect(back)
+    if comment.status != Comment.Status.PUBLISHED:
+        notify(
+            request,
+            messages.SUCCESS,
+            "Thank you for your report. The comment is hidden until a moderator has looked at it.",
+        )
+        return redirect(f"{review.get_absolute_url()}#comments")
+    notify(
+        request,
+        messages.SUCCESS,
+        "Thank you for your report: a moderator will look at this comment.",
+        comment=comment,
+    )
+    return redirect(back)
