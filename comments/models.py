@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from reviews.models import Review, star_average
@@ -23,11 +23,14 @@ class StarCount:
 
 @dataclass(frozen=True)
 class RatingSummary:
-    """Readers' ratings of one review, as the page, the JSON-LD and the home page show them."""
+    """Readers' ratings of one review, as the page, the JSON-LD and the home page show them,
+    with the comment counts the page's heading and paginator need (one query for all)."""
 
     count: int
     average: Decimal | None
     distribution: list[StarCount]  # 5 stars first
+    comments: int = 0  # published comments, replies included: "12 comments"
+    threads: int = 0  # top-level entries a reader's comment pages list
 
     @property
     def stars(self) -> list[str]:
@@ -75,25 +78,15 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def for_review_page(self, review: Review, *, moderator: bool = False):
-        """Top-level comments of a review, newest first, their replies prefetched (oldest
-        first, so a conversation reads down the page).
+        """Top-level comments of a review, newest first: what the page lists (its threads
+        are then read with threads()).
 
         Readers get published threads, plus a hidden comment's thread when it has
         published replies (shown under a placeholder). Moderators get every comment,
-        whatever its status, with its open report count.
+        whatever its status.
         """
-        if moderator:
-            top = self.with_open_reports().select_related("removed_by")
-            replies = Comment.objects.with_open_reports().select_related("removed_by")
-        else:
-            answered = Comment.objects.published().filter(parent=OuterRef("pk"))
-            top = self.filter(Q(status=Comment.Status.PUBLISHED) | Exists(answered))
-            replies = Comment.objects.published()
-        return (
-            top.filter(review=review, parent__isnull=True)
-            .order_by("-created_at", "-pk")
-            .prefetch_related(Prefetch("replies", queryset=replies.order_by("created_at", "pk")))
-        )
+        top = self if moderator else self.filter(self._reader_visible())
+        return top.filter(review=review, parent__isnull=True).order_by("-created_at", "-pk")
 
     def moderation_queue(self):
         """Every comment, the moderation queue first (E's in_moderation()): comments
@@ -109,12 +102,17 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def rating_summary(self) -> RatingSummary:
-        """Count, average and 5-to-1 distribution of published ratings, in one query."""
-        per_star = {f"stars_{n}": Count("pk", filter=Q(rating=n)) for n in STARS}
-        totals = (
-            self.published()
-            .filter(rating__isnull=False)
-            .aggregate(count=Count("pk"), total=Sum("rating"), **per_star)
+        """Count, average and 5-to-1 distribution of published ratings, and the counts of
+        published comments and of reader-visible threads, in one aggregate query."""
+        published = Q(status=Comment.Status.PUBLISHED)
+        rated = published & Q(rating__isnull=False)
+        per_star = {f"stars_{n}": Count("pk", filter=rated & Q(rating=n)) for n in STARS}
+        totals = self.aggregate(
+            count=Count("pk", filter=rated),
+            total=Sum("rating", filter=rated),
+            comments=Count("pk", filter=published),
+            threads=Count("pk", filter=Q(parent__isnull=True) & self._reader_visible()),
+            **per_star,
         )
         count = totals["count"]
         return RatingSummary(
@@ -128,7 +126,35 @@ class CommentQuerySet(models.QuerySet):
                 )
                 for n in reversed(STARS)
             ],
+            comments=totals["comments"],
+            threads=totals["threads"],
         )
+
+    @staticmethod
+    def _reader_visible() -> Q:
+        """A top-level comment readers see: published, or hidden but with published
+        replies (then shown as a placeholder, so the thread keeps its context)."""
+        answered = Comment.objects.published().filter(parent=OuterRef("pk"))
+        return Q(status=Comment.Status.PUBLISHED) | Exists(answered)
+
+    def threads(self, page_ids, *, moderator: bool = False) -> list["Comment"]:
+        """The top-level comments with these ids, newest first, each with its replies
+        (oldest first) in .thread_replies: one query for the whole page.
+
+        page_ids may be a sliced queryset of ids, which becomes a subquery.
+        """
+        if moderator:
+            rows = self.with_open_reports().select_related("removed_by")
+            replies = Q(parent__in=page_ids)
+        else:
+            rows = self
+            replies = Q(parent__in=page_ids, status=Comment.Status.PUBLISHED)
+        rows = list(rows.filter(Q(pk__in=page_ids) | replies).order_by("created_at", "pk"))
+        tops = [row for row in rows if row.parent_id is None]
+        for top in tops:
+            top.thread_replies = [row for row in rows if row.parent_id == top.pk]
+        tops.sort(key=lambda row: (row.created_at, row.pk), reverse=True)
+        return tops
 
     def rating_by(self, *, review: Review, reader: str | None) -> int | None:
         """The stars this reader gave this review, whatever became of the comment.

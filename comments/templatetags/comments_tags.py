@@ -6,6 +6,7 @@ from django import template
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
@@ -47,12 +48,19 @@ def comment_section(context, review: Review) -> dict:
             if user.is_authenticated
             else None,
         )
-    # Moderators see every comment with its moderation controls: this page must never
-    # be served to them from a cache shared with readers.
+    # Moderators see every comment with its moderation controls: their list is never
+    # cached. Readers' lists are, keyed by the comments' version (see comment_list.html).
     moderator = request.user.has_perm(MODERATE)
-    page = Paginator(
-        Comment.objects.for_review_page(review, moderator=moderator), COMMENTS_PER_PAGE
-    ).get_page(request.GET.get("comments"))
+    listed = Comment.objects.for_review_page(review, moderator=moderator)
+    if moderator:
+        paginator = Paginator(listed, COMMENTS_PER_PAGE)
+    else:
+        paginator = CountedPaginator(listed, COMMENTS_PER_PAGE, count=review.reader_rating.threads)
+    page = paginator.get_page(request.GET.get("comments"))
+    # Read only if the cached list is missing: one query for the threads and replies.
+    threads = SimpleLazyObject(
+        lambda: Comment.objects.threads(page.object_list.values("pk"), moderator=moderator)
+    )
     notices, comment_notices = [], {}
     for message in get_messages(request):
         tags = message.extra_tags.split()
@@ -67,7 +75,12 @@ def comment_section(context, review: Review) -> dict:
         "review": review,
         "form": form,
         "page": page,
-        "count": Comment.objects.published().filter(review=review).count(),
+        "threads": threads,
+        "count": review.reader_rating.comments,
+        # A reader's list is the same for everyone until the comments change; relative
+        # dates ("5 minutes ago") are redrawn each minute.
+        "cache_list": not moderator and not comment_notices,
+        "minute": timezone.now().strftime("%Y%m%d%H%M"),
         "open": review.is_live,
         "moderator": moderator,
         "reasons": Reason.choices,
@@ -76,6 +89,15 @@ def comment_section(context, review: Review) -> dict:
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are (from the cached summary), so it never
+    counts rows itself."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # fills Paginator.count, a cached_property
 
 
 @register.filter
