@@ -17,6 +17,7 @@ help:
 	@echo "make test   the whole test suite (DATABASE_URL or SQLite)"
 	@echo "make serve  production-style: gunicorn, DJANGO_DEBUG=0, static via whitenoise"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  load test of the review page against the framework's ceiling"
 	@echo "make lighthouse  Lighthouse scores of the demo review (mobile)"
 	@echo "make audit  known vulnerabilities in installed packages; Django and Pillow up to date"
 
@@ -64,6 +65,9 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: install-dev
+	$(BIN)/python scripts/bench.py
 
 lighthouse: install
 	$(BIN)/python scripts/lighthouse.py

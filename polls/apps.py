@@ -8,6 +8,7 @@ class PollsConfig(AppConfig):
 
     def ready(self):
         # Polls hook into reviews from this side, so the reviews app never imports polls.
+        from polls import signals  # noqa: F401 - connects the receivers
         from polls.receivers import give_new_review_a_poll
 
         post_save.connect(

@@ -95,9 +95,10 @@ class ReviewQuerySet(models.QuerySet):
         """The review row for its page, with its byline and platform.
 
         Sections, figures, credits and genres are not prefetched: the page reads them
-        (through the *_list properties) only when its cached fragments are missing.
+        (through the *_list properties) only when its cached fragments are missing. The
+        poll comes along: whether it is open is part of the page cache's key.
         """
-        return self.select_related("author", "platform")
+        return self.select_related("author", "platform", "poll")
 
 
 class Review(models.Model):

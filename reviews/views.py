@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from reviews import search as site_search
 from reviews.models import Genre, Platform, Review
+from reviewsite import pagecache
 
 REVIEWS_PER_PAGE = 12
 RESULTS_PER_PAGE = 10
@@ -120,7 +121,12 @@ def render_review(request, review: Review, *, context=None, status: int = 200):
 
 @require_safe
 def review_detail(request, slug):
-    """A published review. Drafts and scheduled reviews are 404 to everyone here."""
+    """A published review. Drafts and scheduled reviews are 404 to everyone here.
+
+    Readers with no state of their own get the page from the page cache.
+    """
+    if pagecache.cacheable(request):
+        return pagecache.serve(request, slug, published_review_or_404, render_review)
     return render_review(request, published_review_or_404(slug))
 
 

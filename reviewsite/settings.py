@@ -128,6 +128,9 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         "connect_timeout": env.integer("DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+        # Parameters travel apart from the SQL, so psycopg prepares a statement the site
+        # runs often (each page's queries) and PostgreSQL stops re-planning it.
+        "server_side_binding": env.boolean("DATABASE_SERVER_SIDE_BINDING", default=True),
     }
     if env.boolean("DATABASE_POOL", default=True):
         # With CONN_HEALTH_CHECKS Django has the pool check each connection it hands out.
@@ -149,7 +152,7 @@ REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
 _prefix = env.string("REVIEWSITE_CACHE_PREFIX", "reviewsite")
 if REDIS_URL:
     _cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "reviewsite.rediscache.RedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
@@ -203,6 +206,10 @@ COMMENT_FORM_MAX_AGE = 86400
 COMMENT_REPORT_THRESHOLD = env.integer(
     "REVIEWSITE_COMMENT_REPORT_THRESHOLD", 3, minimum=1, maximum=1000
 )
+
+#: make bench: serve /_bench/ceiling, a minimal view returning a 30 KB page (the
+#: framework's ceiling the benchmark compares every page with). Never on in production.
+BENCH_CEILING = env.boolean("REVIEWSITE_BENCH_CEILING", default=False)
 
 # --- Passwords and accounts -------------------------------------------------------------
 

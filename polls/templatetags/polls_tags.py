@@ -1,7 +1,7 @@
 from django import template
 from django.contrib.messages import get_messages
 
-from polls.models import Choice, Poll, Vote
+from polls.models import Vote
 from polls.views import IN_POLL
 from reviews.models import Review
 from reviewsite.readers import reader_id
@@ -14,13 +14,12 @@ def review_poll(context, review: Review) -> dict:
     """The review's poll: the form, or the results once this reader has voted or it closed.
 
     Reads the reader's id without creating one, so showing a poll never sets a cookie.
-    Two queries at most: the choices with their poll and counts, this reader's vote.
+    Two queries at most: the choices with their counts, this reader's vote.
     """
-    choices = list(Choice.objects.filter(poll__review=review).select_related("poll").with_votes())
-    poll = choices[0].poll if choices else Poll.objects.filter(review=review).first()
+    poll = getattr(review, "poll", None)  # the review page's query brings it along
     if poll is None:
         return {"poll": None}
-    poll.counted_choices = choices
+    poll.counted_choices = list(poll.choices.with_votes())
     request = context.get("request")
     voter = reader_id(request) if request is not None else None
     my_choice = None
