@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone
 
 from reviews.models import Review, star_average
@@ -85,7 +85,7 @@ class CommentQuerySet(models.QuerySet):
         published replies (shown under a placeholder). Moderators get every comment,
         whatever its status.
         """
-        top = self if moderator else self.filter(self._reader_visible())
+        top = self if moderator else self.filter(self._reader_visible(review))
         return top.filter(review=review, parent__isnull=True).order_by("-created_at", "-pk")
 
     def moderation_queue(self):
@@ -130,12 +130,17 @@ class CommentQuerySet(models.QuerySet):
             threads=totals["threads"],
         )
 
-    @staticmethod
-    def _reader_visible() -> Q:
+    def _reader_visible(self, review: Review | None = None) -> Q:
         """A top-level comment readers see: published, or hidden but with published
-        replies (then shown as a placeholder, so the thread keeps its context)."""
-        answered = Comment.objects.published().filter(parent=OuterRef("pk"))
-        return Q(status=Comment.Status.PUBLISHED) | Exists(answered)
+        replies (then shown as a placeholder, so the thread keeps its context).
+
+        "Has published replies" is one IN (subquery) that the database evaluates once,
+        not a correlated EXISTS per comment.
+        """
+        replies = (Comment.objects.filter(review=review) if review else self).filter(
+            status=Comment.Status.PUBLISHED, parent__isnull=False
+        )
+        return Q(status=Comment.Status.PUBLISHED) | Q(pk__in=replies.values("parent_id"))
 
     def threads(self, page_ids, *, moderator: bool = False) -> list["Comment"]:
         """The top-level comments with these ids, newest first, each with its replies
@@ -237,6 +242,12 @@ class Comment(models.Model):
         permissions = [("moderate_comment", "Can remove, restore and approve comments")]
         indexes = [
             models.Index(fields=["review", "status", "-created_at"], name="comment_review_page"),
+            # A page of threads, newest first, reads this in order and stops after 20.
+            models.Index(
+                fields=["review", "-created_at", "-id"],
+                condition=Q(parent__isnull=True),
+                name="comment_threads_newest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,10 +12,13 @@ from django.dispatch import receiver
 
 from comments.models import Comment
 from reviews.models import Review
+from reviews.signals import page_changed
 
 
 def comments_changed(review_ids) -> None:
-    Review.objects.filter(pk__in=set(review_ids)).update(comments_version=F("comments_version") + 1)
+    reviews = Review.objects.filter(pk__in=set(review_ids))
+    reviews.update(comments_version=F("comments_version") + 1)
+    page_changed.send(sender=Comment, slugs=list(reviews.values_list("slug", flat=True)))
 
 
 @receiver(post_save, sender=Comment)

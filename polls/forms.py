@@ -2,28 +2,27 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from polls import services
-from polls.models import DEFAULT_CHOICES, Choice, Poll, Vote
+from polls.models import DEFAULT_CHOICES, Choice, Poll
 
 MAX_CHOICES = 10
 
 
-class VoteForm(forms.ModelForm):
+class VoteForm(forms.Form):
     """A reader's answer: one of this poll's choices, nothing else.
 
-    Only validates; templates/polls/includes/poll_form.html draws the radios from the
+    Only validates (one query: the chosen answer, within this poll); the vote itself is
+    services.vote_cast. templates/polls/includes/poll_form.html draws the radios from the
     poll's results, which the page has already loaded.
     """
 
-    class Meta:
-        model = Vote
-        fields = ["choice"]
-        error_messages = {
-            "choice": {
-                "required": "Choose an answer, then press Vote.",
-                "invalid_choice": "That answer is not part of this poll; choose one of the "
-                "answers shown.",
-            }
-        }
+    choice = forms.ModelChoiceField(
+        queryset=Choice.objects.none(),
+        error_messages={
+            "required": "Choose an answer, then press Vote.",
+            "invalid_choice": "That answer is not part of this poll; choose one of the "
+            "answers shown.",
+        },
+    )
 
     def __init__(self, *args, poll: Poll, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,8 @@
 """Writes to polls: the default poll of a review, its choices, and votes."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, Choice, Poll, Vote
 from reviews.models import Review
@@ -62,6 +63,8 @@ def vote_cast(*, poll: Poll, choice: Choice, voter: str) -> bool:
     """
     if choice.poll_id != poll.pk:
         raise ValueError("The choice belongs to another poll.")
+    if connection.vendor == "postgresql":
+        return _vote_cast_in_one_statement(poll=poll, choice=choice, voter=voter)
     try:
         with transaction.atomic():
             Vote.objects.create(poll=poll, choice=choice, voter=voter)
@@ -71,6 +74,26 @@ def vote_cast(*, poll: Poll, choice: Choice, voter: str) -> bool:
             return False
         raise  # not a duplicate (e.g. the choice was deleted meanwhile): a real error
     return True
+
+
+def _vote_cast_in_one_statement(*, poll: Poll, choice: Choice, voter: str) -> bool:
+    """vote_cast on PostgreSQL: the vote row and the counter in one statement.
+
+    A single statement is atomic by itself, so there is no BEGIN/COMMIT round trip; ON
+    CONFLICT lets the (poll, voter) constraint refuse a second vote without an error,
+    and then no row reaches the UPDATE. Any other failure (the answer was deleted
+    meanwhile) still raises.
+    """
+    vote, answer = Vote._meta.db_table, Choice._meta.db_table
+    sql = (
+        f'WITH vote AS (INSERT INTO "{vote}" ("poll_id", "choice_id", "voter", "created_at") '  # noqa: S608
+        f'VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING "choice_id") '
+        f'UPDATE "{answer}" SET "vote_count" = "vote_count" + 1 '
+        f'WHERE "id" IN (SELECT "choice_id" FROM vote) RETURNING "id"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [poll.pk, choice.pk, voter, timezone.now()])
+        return cursor.fetchone() is not None
 
 
 def poll_recount(*, poll: Poll) -> list[tuple[Choice, int, int]]:

@@ -23,13 +23,18 @@ def vote(request, slug):
     Anything wrong (no answer, an answer of another poll, a closed poll, a second vote)
     is said in a message beside the poll and nothing is counted.
     """
-    review = get_object_or_404(Review.objects.published(), slug=slug)
+    # The poll and its review in one query; the review alone only when it has no poll.
+    poll = (
+        Poll.objects.select_related("review")
+        .filter(review__in=Review.objects.published(), review__slug=slug)
+        .first()
+    )
+    review = poll.review if poll else get_object_or_404(Review.objects.published(), slug=slug)
     back = review.get_absolute_url() + "#poll"
     wait = hit("vote-ip", client_ip(request))
     if wait is not None:
         return too_many_requests(request, wait, action="voted", back=back)
 
-    poll = Poll.objects.filter(review=review).first()
     if poll is None:
         messages.error(request, "This review has no poll to vote in.")
         return redirect(review.get_absolute_url())

@@ -89,6 +89,9 @@ class ReviewQuerySet(models.QuerySet):
 
     def touch(self) -> int:
         """Mark these reviews' pages as changed (see Review.touch)."""
+        from reviews.signals import page_changed
+
+        page_changed.send(sender=Review, slugs=list(self.values_list("slug", flat=True)))
         return self.update(updated_at=timezone.now())
 
     def for_page(self):
@@ -234,8 +237,11 @@ class Review(models.Model):
 
         updated_at keys the page's cached fragments and is the sitemap's lastmod.
         """
+        from reviews.signals import page_changed
+
         self.updated_at = timezone.now()
         Review.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+        page_changed.send(sender=Review, slugs=[self.slug])
 
     def unpublish(self):
         self.status = self.Status.DRAFT

@@ -9,10 +9,40 @@ is used, because loaddata sends one too and a restore must keep updated_at as it
 
 import contextlib
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal, receiver
 
 from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+
+#: Sent (with slugs=[...]) whenever something readers see on these reviews' pages changed;
+#: the page cache listens. Senders: this module, Review.touch(), the comments app.
+page_changed = Signal()
+
+
+@receiver(pre_save, sender=Review)
+def remember_old_slug(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        instance._old_slug = (
+            Review.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Review)
+@receiver(post_delete, sender=Review)
+def review_page_changed(sender, instance, raw=False, **kwargs):
+    """Publishing, unpublishing, editing or deleting a review changes its page (and its old
+    address, if the slug changed)."""
+    if not raw:
+        old = getattr(instance, "_old_slug", None)
+        page_changed.send(sender=Review, slugs=[instance.slug, *([old] if old else [])])
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def author_renamed(sender, instance, created, raw=False, **kwargs):
+    """The byline shows the critic's name."""
+    if not created and not raw:
+        Review.objects.filter(author=instance).touch()
 
 
 @receiver(post_delete, sender=Figure)

@@ -3,90 +3,62 @@
 A reader who is not logged in and has no reader cookie sees exactly what every other such
 reader sees, except two values made per request: the CSRF token and the comment form's
 signed timestamp. So the page is rendered once with unguessable markers in their place,
-cached under the review's versions (content, comments, the poll's state, the minute for
-"5 minutes ago"), and every request fills the markers in. Everyone else (a logged-in
-user, a reader who voted or commented, a flash message, an unusual query string) gets a
-page rendered for them, from cached fragments.
+cached, and every request fills the markers in. Everyone else (a logged-in user, a
+reader who voted or commented, a flash message, an unusual query string) gets a page
+rendered for them, from cached fragments.
+
+What keys a cached page, so that it is never stale:
+- with a shared cache (Redis), a generation token per review, kept in the cache and
+  replaced, once the transaction commits, by every write that changes the page (the
+  page_changed signal: the review, its sections, photos, credits, poll, comments, its
+  author's name). A hit then needs no database at all. The token is read before the
+  database is, so a page rendered from data that changed meanwhile is stored under the
+  old token, where nobody looks.
+- with a cache local to each process, the review's versions read from the database
+  (updated_at and comments_version), since another process cannot reach this one's cache.
+Either way the key also holds the minute ("5 minutes ago" moves on), and an entry ends
+when the poll opens or closes.
 """
 
 import datetime
 import hashlib
 import hmac
 import re
+import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db import connection
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from comments.forms import FormStamp
-from polls.models import Poll
 from reviews.models import FRAGMENT_TTL, Review
 from reviewsite.readers import reader_id
 
 _PAGE = re.compile(r"[1-9][0-9]{0,4}")
-#: Pages this process served lately. Keys name the data's versions, so a copy can never
-#: be stale; keeping a few here saves a round trip to the shared cache on each hit.
+GENERATION_TTL = 24 * 3600
+#: Pages this process served lately. Keys name a generation or the data's versions, so
+#: a copy is never stale; keeping a few here saves a round trip to the shared cache.
 _LOCAL_PAGES = 32
-_local: OrderedDict[str, str] = OrderedDict()
+_local: OrderedDict[str, tuple[str, float]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def _versions(slug: str):
-    """(pk, updated_at, comments_version, poll id, opens_at, closes_at) of the published
-    review at slug, or None. Hand-written SQL: the ORM's query building costs more than
-    the query itself on this, the hottest path of the site."""
-    review, poll = Review._meta.db_table, Poll._meta.db_table
-    # Table names come from the models; every value is a parameter.
-    sql = (
-        'SELECT r."id", r."updated_at", r."comments_version", p."id", p."opens_at", '  # noqa: S608
-        'p."closes_at" FROM "' + review + '" r LEFT JOIN "' + poll + '" p '
-        'ON p."review_id" = r."id" WHERE r."slug" = %s AND r."status" = %s '
-        'AND r."published_at" <= %s'
-    )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, Review.Status.PUBLISHED, now])
-        row = cursor.fetchone()
-    # SQLite hands back naive UTC datetimes where the ORM would have made them aware.
-    return row and tuple(
-        timezone.make_aware(v, datetime.UTC)
-        if isinstance(v, datetime.datetime) and timezone.is_naive(v)
-        else v
-        for v in row
-    )
+def _cache():
+    return caches["fragments"]
 
 
-def _get(key: str) -> str | None:
-    with _local_lock:
-        html = _local.get(key)
-        if html is not None:
-            _local.move_to_end(key)
-            return html
-    html = caches["fragments"].get(key)
-    if html is not None:
-        _remember(key, html)
-    return html
-
-
-def forget_local() -> None:
-    """Drop this process's copies (tests, which measure a cold cache)."""
-    with _local_lock:
-        _local.clear()
-
-
-def _remember(key: str, html: str) -> None:
-    with _local_lock:
-        _local[key] = html
-        while len(_local) > _LOCAL_PAGES:
-            _local.popitem(last=False)
+def _shared() -> bool:
+    """Is the cache one all app processes see (Redis), rather than per process or off?"""
+    return not isinstance(_cache(), LocMemCache | DummyCache)
 
 
 def _marker(name: str) -> str:
@@ -95,13 +67,92 @@ def _marker(name: str) -> str:
     return f"pagecache{digest.hexdigest()[:24]}"
 
 
-def _poll_state(poll_id, opens_at, closes_at) -> str:
-    """Whether the poll takes votes, shows final results or has not opened: it changes with
-    the clock, not with any row, so it is part of the key."""
-    if poll_id is None:
-        return "none"
-    poll = Poll(opens_at=opens_at, closes_at=closes_at)
-    return "open" if poll.is_open else ("closed" if poll.has_closed else "soon")
+def _generation_key(slug: str) -> str:
+    return f"review-gen:{slug}"
+
+
+def invalidate(sender=None, *, slugs: Iterable[str], **kwargs) -> None:
+    """Give these reviews' pages a new generation now, and again once the transaction
+    commits. (Receives reviews.signals.page_changed.)
+
+    The second renewal is the one that matters: a page another process renders between
+    the first and the commit, from the data as it was, is stored under the first new
+    token and never found. The first lets the writing transaction itself, and tests
+    that never commit, see their change at once.
+    """
+    slugs = set(slugs)
+    if not slugs or not _shared():
+        return
+
+    def renew():
+        _cache().set_many(
+            {_generation_key(slug): secrets.token_hex(8) for slug in slugs}, GENERATION_TTL
+        )
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _generation(slug: str) -> str:
+    key = _generation_key(slug)
+    generation = _cache().get(key)
+    if generation is None:
+        _cache().add(key, secrets.token_hex(8), GENERATION_TTL)
+        generation = _cache().get(key)
+    return generation
+
+
+def _versions(slug: str):
+    """(pk, updated_at, comments_version) of the published review at slug, or None.
+
+    Hand-written SQL: the ORM's query building costs more than the query itself on this,
+    the hottest path of the site.
+    """
+    sql = (
+        'SELECT "id", "updated_at", "comments_version" FROM "'  # noqa: S608
+        + Review._meta.db_table
+        + '" WHERE "slug" = %s AND "status" = %s AND "published_at" <= %s'
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, Review.Status.PUBLISHED, now])
+        return cursor.fetchone()
+
+
+def _get(key: str) -> str | None:
+    """The page stored under key, if it has not reached its end (the poll's clock)."""
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+    if entry is None:
+        entry = _cache().get(key)
+        if entry is not None:
+            _remember(key, entry)
+    if entry is None or entry[1] <= timezone.now().timestamp():
+        return None
+    return entry[0]
+
+
+def _remember(key: str, entry: tuple[str, float]) -> None:
+    with _local_lock:
+        _local[key] = entry
+        while len(_local) > _LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests, which measure a cold cache)."""
+    with _local_lock:
+        _local.clear()
+
+
+def _ends(review: Review) -> float:
+    """When the page stops being right by itself: the poll opening or closing."""
+    poll = getattr(review, "poll", None)
+    now = timezone.now()
+    moments = [m for m in (poll and poll.opens_at, poll and poll.closes_at) if m and m > now]
+    return min(moments).timestamp() if moments else float("inf")
 
 
 def cacheable(request: HttpRequest) -> bool:
@@ -124,36 +175,45 @@ def serve(
 ) -> HttpResponse:
     """The review page from the cache, rendering and storing it first if need be.
 
-    A hit costs one small query (the review's versions, which also checks it is
-    published) and no model instance; only a miss loads the review with load(slug).
+    load(slug) returns the published review for its page (404 otherwise); render makes
+    the response. A hit costs one cache read (shared) or one small query (local cache).
     """
-    row = _versions(slug)
-    if row is None:
-        raise Http404("No published review at this address.")
-    pk, updated_at, comments_version, *poll = row
-    csrf, stamp = _marker("csrf"), _marker("stamp")
-    key = ":".join(
-        str(part)
-        for part in (
-            "review-page",
-            pk,
-            updated_at.timestamp(),
-            comments_version,
-            _poll_state(*poll),
-            request.GET.get("comments", "1"),
-            timezone.now().strftime("%Y%m%d%H%M"),
-            request.scheme,
-            request.get_host(),
-        )
+    where = (
+        f"{request.GET.get('comments', '1')}:{request.scheme}:{request.get_host()}:"
+        f"{timezone.now():%Y%m%d%H%M}"
     )
+    if _shared():
+        generation = _generation(slug)
+        key = f"review-page:{slug}:{generation}:{where}"
+    else:
+        row = _versions(slug)
+        if row is None:
+            raise Http404("No published review at this address.")
+        pk, updated_at, comments_version = row
+        key = f"review-page:{pk}:{_stamp(updated_at)}:{comments_version}:{where}"
+    csrf, stamp = _marker("csrf"), _marker("stamp")
     html = _get(key)
     if html is None:
-        response = render(request, load(slug), context={"csrf_token": csrf, "form_stamp": stamp})
+        try:
+            review = load(slug)
+        except Http404:
+            if _shared():  # no token kept for addresses that are not a review's
+                _cache().delete(_generation_key(slug))
+            raise
+        response = render(request, review, context={"csrf_token": csrf, "form_stamp": stamp})
         if response.status_code != 200:
             return response
         html = response.content.decode()
-        caches["fragments"].set(key, html, FRAGMENT_TTL)
-        if not isinstance(caches["fragments"], DummyCache):  # "cache off" means off
-            _remember(key, html)
+        entry = (html, _ends(review))
+        _cache().set(key, entry, FRAGMENT_TTL)
+        if not isinstance(_cache(), DummyCache):  # "cache off" means off
+            _remember(key, entry)
     html = html.replace(csrf, get_token(request)).replace(stamp, FormStamp().stamp())
     return HttpResponse(html)
+
+
+def _stamp(value) -> str:
+    """A datetime from a raw cursor as a key part (SQLite gives naive UTC, PostgreSQL aware)."""
+    if isinstance(value, datetime.datetime):
+        return str(value.replace(tzinfo=None).timestamp())
+    return str(value)

@@ -2,7 +2,9 @@
 
 from datetime import datetime, timedelta
 
+from crispy_forms.utils import render_crispy_form
 from django import template
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -90,6 +92,24 @@ def comment_section(context, review: Review) -> dict:
         "form_stamp": context.get("form_stamp"),  # the page cache's placeholder
         "request": request,
     }
+
+
+#: The crispy-forms HTML of a blank form, by whether it offers a rating. Every reader who
+#: is not logged in gets the same, so it is rendered once per process (not in DEBUG,
+#: where templates change under the server).
+_BLANK_FIELDS: dict[bool, SafeString] = {}
+
+
+@register.simple_tag(takes_context=True)
+def comment_fields(context, form: CommentForm) -> SafeString:
+    """The form's fields, through crispy-forms (errors and what was typed included)."""
+    blank = not form.is_bound and not form.initial and not settings.DEBUG
+    if blank and form.offers_rating in _BLANK_FIELDS:
+        return _BLANK_FIELDS[form.offers_rating]
+    html = render_crispy_form(form, context=context)
+    if blank:
+        _BLANK_FIELDS[form.offers_rating] = html
+    return html
 
 
 class CountedPaginator(Paginator):
