@@ -159,3 +159,34 @@ class TestConditionalGet:
         first = client.get("/feed/")
         again = client.get("/feed/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
         assert again.status_code == 304
+
+
+class TestChangesThatTouchNoComment:
+    def test_a_renamed_slug_retires_the_old_address_at_once(self, review):
+        old = review.get_absolute_url()
+        review.slug = "a-new-address"
+        review.save()
+        assert Client().get(old).status_code == 404
+        assert "Cached review" in page(Client(), review)
+
+    def test_the_critics_new_name_shows_in_the_byline(self, editor):
+        review = make_review(author=editor)
+        page(Client(), review)
+        editor.first_name, editor.last_name = "Dana", "Whitfield"
+        editor.save()
+        assert "Dana Whitfield" in page(Client(), review)
+
+    def test_the_poll_closing_by_the_clock_shows_the_final_results(self, review):
+        from datetime import timedelta
+        from unittest import mock
+
+        from django.utils import timezone
+
+        poll = review.poll
+        poll.closes_at = timezone.now() + timedelta(hours=1)
+        poll.save()
+        assert 'name="choice"' in page(Client(), review)
+        later = timezone.now() + timedelta(hours=2)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            html = page(Client(), review)
+        assert 'name="choice"' not in html and "This poll is closed" in html
