@@ -3,6 +3,9 @@
 Reader forms (poll, comments, reports) have their own attack cases next to this file.
 """
 
+import io
+import wsgiref.util
+
 import pytest
 from django.test import Client
 
@@ -103,6 +106,44 @@ class TestHostAndHeaders:
         response = client.get("/healthz", HTTP_X_REQUEST_ID=value)
         assert response["X-Request-ID"] != value
         assert "owned" not in response.cookies
+
+
+class TestRequestCharset:
+    """Django decodes the query string and form fields with any charset the request's
+    Content-Type names. Through gunicorn, i.e. the site's WSGI application, not the test
+    client (which builds Django's own request class)."""
+
+    @staticmethod
+    def serve(method: str, content_type: str, body: bytes = b"") -> tuple[str, bytes]:
+        from reviewsite.wsgi import application
+
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": "/robots.txt",
+            "QUERY_STRING": "utm_source=" + "a" * 70,
+            "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+        wsgiref.util.setup_testing_defaults(environ)
+        status = []
+        chunks = application(environ, lambda code, headers, *exc: status.append(code))
+        return status[0], b"".join(chunks)
+
+    @pytest.mark.parametrize(
+        "charset", ["rot13", "base64", "zlib", "undefined", "punycode", "idna", "utf-16"]
+    )
+    def test_a_charset_that_cannot_read_the_url_is_ignored(self, charset):
+        status, body = self.serve("GET", f"text/plain; charset={charset}")
+        assert status == "200 OK"
+        assert b"User-agent: *" in body
+
+    def test_a_form_in_a_bogus_charset_is_refused_readably(self):
+        status, body = self.serve(
+            "POST", "multipart/form-data; boundary=X; charset=rot13", b"--X--\r\n"
+        )
+        assert status.startswith("403")  # the CSRF check read the form as UTF-8
+        assert "Please send the form again" in body.decode()
 
 
 class TestRedirects:
