@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
@@ -662,8 +663,6 @@ class TestOversizedBodies:
     def test_a_huge_file_upload_to_the_comment_url_is_refused_and_not_kept(
         self, client, settings, tmp_path
     ):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         review = make_review()
         settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
         huge = SimpleUploadedFile("film.mp4", b"\0" * 6_000_000, "video/mp4")
@@ -673,3 +672,16 @@ class TestOversizedBodies:
         assert not Comment.objects.exists()
         assert not list(tmp_path.iterdir())  # the spooled upload is gone
         assert not (settings.MEDIA_ROOT.exists() and any(settings.MEDIA_ROOT.rglob("*.mp4")))
+
+    def test_a_file_sent_with_a_valid_comment_is_thrown_away(self, client, settings, tmp_path):
+        """Comments take no files: the text is posted, the file kept nowhere. (Nothing in
+        Django caps a file part's size; the proxy's client_max_body_size does, README.)"""
+        review = make_review()
+        settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+        data = page_form(client, review.get_absolute_url())
+        data |= {"name": "M", "body": TEXT, "stamp": stamp()}
+        data["file"] = SimpleUploadedFile("x.html", b"<script>alert(1)</script>" * 200_000)
+        assert client.post(post_url(review), data).status_code == 302
+        assert Comment.objects.get().body == TEXT
+        assert not list(tmp_path.iterdir())
+        assert not (settings.MEDIA_ROOT.exists() and any(settings.MEDIA_ROOT.rglob("*.html")))

@@ -9,9 +9,11 @@ import wsgiref.util
 import pytest
 from django.test import Client
 
+from polls.models import Vote
 from reviews.models import Review, Section
-from tests.factories import make_credit, make_figure, make_review
+from tests.factories import image_bytes, make_credit, make_figure, make_review
 from tests.forms import form_data
+from tests.security.hostile import NOT_FOUND, UNREADABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,33 @@ class TestHostAndHeaders:
         ).content.decode()
         assert "evil.example" not in body
 
+    @pytest.mark.parametrize(
+        "host",
+        [
+            "testserver\r\nSet-Cookie: owned=1",
+            "testserver@evil.example",
+            "evil.example#testserver",
+            "testserver:80:80",
+            "testserver.evil.example",
+            "<script>alert(1)</script>",
+            "%00",
+        ],
+    )
+    def test_a_malformed_or_foreign_host_is_a_readable_400_and_writes_nothing(
+        self, client, review, host
+    ):
+        choice = review.poll.choices.first().pk
+        for response in (
+            client.get(review.get_absolute_url(), HTTP_HOST=host),
+            client.post(f"/reviews/{review.slug}/poll/vote/", {"choice": choice}, HTTP_HOST=host),
+        ):
+            html = response.content.decode()
+            assert response.status_code == 400
+            assert UNREADABLE in html
+            assert "evil.example" not in html and "<script>alert" not in html
+            assert "owned" not in response.cookies
+        assert not Vote.objects.exists()
+
     @pytest.mark.parametrize("value", ["abc\r\nSet-Cookie: owned=1", "<script>", "x" * 500])
     def test_request_id_header_cannot_inject_headers(self, client, value):
         response = client.get("/healthz", HTTP_X_REQUEST_ID=value)
@@ -184,6 +213,33 @@ class TestUrls:
         response = client.get(path)
         assert response.status_code in (400, 404)
         assert b"SECRET_KEY" not in response.content and b"root:" not in response.content
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/media/../secret.jpg",
+            "/media/%2e%2e/secret.jpg",
+            "/media/..%2fsecret.jpg",
+            "/media/figures/..%2f..%2fsecret.jpg",
+            "/media/%2e%2e%2fsecret.jpg",
+            "/media/..%5csecret.jpg",
+            "/media/%252e%252e/secret.jpg",
+            "/media/....//secret.jpg",
+            "/media/.%2e/secret.jpg",
+            "/media//{outside}/secret.jpg",
+        ],
+    )
+    def test_traversal_never_reaches_a_photo_outside_the_media_folder(self, client, settings, path):
+        secret = image_bytes(size=(20, 20))
+        (settings.MEDIA_ROOT / "figures").mkdir(parents=True)
+        (settings.MEDIA_ROOT / "figures" / "inside.jpg").write_bytes(secret)
+        (settings.MEDIA_ROOT.parent / "secret.jpg").write_bytes(secret)
+        assert client.get("/media/figures/inside.jpg").status_code == 200  # the control
+        response = client.get(path.format(outside=str(settings.MEDIA_ROOT.parent).lstrip("/")))
+        assert response.status_code in (400, 404)
+        assert (NOT_FOUND if response.status_code == 404 else UNREADABLE) in (
+            response.content.decode()
+        )
 
     @pytest.mark.parametrize(
         "path",
