@@ -292,6 +292,7 @@ class TestFloodsAndForwardingHeaders:
                 HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, not-an-address",
             )
         assert response.status_code == 429
+        assert REFUSALS["vote"] in response.content.decode()
         assert Vote.objects.count() == 3
 
 

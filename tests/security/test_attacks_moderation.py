@@ -104,6 +104,7 @@ class TestGuessedModerationUrls:
             assert 'name="password"' in html and response.redirect_chain
         else:
             assert response.status_code == 403
+            assert FORBIDDEN in html
         assert_nothing_hidden_shown(html)
 
     @pytest.mark.parametrize("persona", ["anonymous", "reader", "moderator"])

@@ -359,7 +359,7 @@ def reader_form(kind: str, client, review, comment) -> tuple[str, dict]:
 class TestRequestForgery:
     @pytest.mark.parametrize("form", ["vote", "comment", "report"])
     @pytest.mark.parametrize(
-        "token", ["missing", "garbage", "another client's", "no cookie", "unmasked secret"]
+        "token", ["missing", "garbage", "another client's", "no cookie", "guessed secret"]
     )
     def test_reader_forms_need_their_own_token(self, form, token):
         review = make_review()
@@ -376,7 +376,7 @@ class TestRequestForgery:
             data["csrfmiddlewaretoken"] = theirs["csrfmiddlewaretoken"]
         elif token == "no cookie":
             del client.cookies["csrftoken"]
-        else:  # the cookie's secret itself, as a script that read it would send it
+        else:  # a well-formed 32-character secret that is not the cookie's
             data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value[::-1]
         before = written()
         response = client.post(address, data)
@@ -450,6 +450,23 @@ class TestSqlMetacharacters:
         response = client.post(address, data | {name: value}, follow=True)
         assert escape(message) in response.content.decode()
         assert response.status_code in (200, 400)
+        assert written() == before
+
+    @pytest.mark.parametrize("value", SQL)
+    @pytest.mark.parametrize("address", ["vote", "results", "comment"])
+    def test_slugs_are_a_readable_404(self, client, address, value):
+        make_review(slug="review")
+        url = {
+            "vote": "/reviews/{}/poll/vote/",
+            "results": "/reviews/{}/poll/results.json",
+            "comment": "/reviews/{}/comments/",
+        }[address].format(f"review{value}")
+        before = written()
+        response = client.post(url, {"choice": "1", "name": "M", "body": TEXT})
+        assert response.status_code in (404, 405)  # results.json takes no POST
+        assert client.get(url).status_code == 404
+        if response.status_code == 404:
+            assert "We couldn’t find that page" in response.content.decode()
         assert written() == before
 
     def test_sql_in_comment_text_is_kept_as_plain_words(self, client):
