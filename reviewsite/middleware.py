@@ -7,6 +7,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -53,6 +54,26 @@ class RequestIdMiddleware:
             return response
         finally:
             current_request_id.reset(token)
+
+
+class RefuseNulMiddleware:
+    """A readable 400 for a URL with a NUL character in its path or query.
+
+    No address of this site has a use for one, and PostgreSQL cannot compare text with
+    it: a view or admin filter that looked such a value up would fail with a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            raise BadRequest("A NUL character in the URL.")
+        return self.get_response(request)
 
 
 class ReadableMethodNotAllowedMiddleware:

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "reviewsite.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "reviewsite.middleware.SecurityHeadersMiddleware",
+    "reviewsite.middleware.RefuseNulMiddleware",
     # ETag from the content (and Last-Modified where a view sets it): a browser or proxy
     # revalidating an unchanged page, feed or results.json gets a 304.
     "django.middleware.http.ConditionalGetMiddleware",

@@ -3,12 +3,17 @@
 Reader forms (poll, comments, reports) have their own attack cases next to this file.
 """
 
+import io
+import wsgiref.util
+
 import pytest
 from django.test import Client
 
+from polls.models import Vote
 from reviews.models import Review, Section
-from tests.factories import make_credit, make_figure, make_review
+from tests.factories import image_bytes, make_credit, make_figure, make_review
 from tests.forms import form_data
+from tests.security.hostile import NOT_FOUND, UNREADABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -98,11 +103,76 @@ class TestHostAndHeaders:
         ).content.decode()
         assert "evil.example" not in body
 
+    @pytest.mark.parametrize(
+        "host",
+        [
+            "testserver\r\nSet-Cookie: owned=1",
+            "testserver@evil.example",
+            "evil.example#testserver",
+            "testserver:80:80",
+            "testserver.evil.example",
+            "<script>alert(1)</script>",
+            "%00",
+        ],
+    )
+    def test_a_malformed_or_foreign_host_is_a_readable_400_and_writes_nothing(
+        self, client, review, host
+    ):
+        choice = review.poll.choices.first().pk
+        for response in (
+            client.get(review.get_absolute_url(), HTTP_HOST=host),
+            client.post(f"/reviews/{review.slug}/poll/vote/", {"choice": choice}, HTTP_HOST=host),
+        ):
+            html = response.content.decode()
+            assert response.status_code == 400
+            assert UNREADABLE in html
+            assert "evil.example" not in html and "<script>alert" not in html
+            assert "owned" not in response.cookies
+        assert not Vote.objects.exists()
+
     @pytest.mark.parametrize("value", ["abc\r\nSet-Cookie: owned=1", "<script>", "x" * 500])
     def test_request_id_header_cannot_inject_headers(self, client, value):
         response = client.get("/healthz", HTTP_X_REQUEST_ID=value)
         assert response["X-Request-ID"] != value
         assert "owned" not in response.cookies
+
+
+class TestRequestCharset:
+    """Django decodes the query string and form fields with any charset the request's
+    Content-Type names. Through gunicorn, i.e. the site's WSGI application, not the test
+    client (which builds Django's own request class)."""
+
+    @staticmethod
+    def serve(method: str, content_type: str, body: bytes = b"") -> tuple[str, bytes]:
+        from reviewsite.wsgi import application
+
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": "/robots.txt",
+            "QUERY_STRING": "utm_source=" + "a" * 70,
+            "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+        wsgiref.util.setup_testing_defaults(environ)
+        status = []
+        chunks = application(environ, lambda code, headers, *exc: status.append(code))
+        return status[0], b"".join(chunks)
+
+    @pytest.mark.parametrize(
+        "charset", ["rot13", "base64", "zlib", "undefined", "punycode", "idna", "utf-16"]
+    )
+    def test_a_charset_that_cannot_read_the_url_is_ignored(self, charset):
+        status, body = self.serve("GET", f"text/plain; charset={charset}")
+        assert status == "200 OK"
+        assert b"User-agent: *" in body
+
+    def test_a_form_in_a_bogus_charset_is_refused_readably(self):
+        status, body = self.serve(
+            "POST", "multipart/form-data; boundary=X; charset=rot13", b"--X--\r\n"
+        )
+        assert status.startswith("403")  # the CSRF check read the form as UTF-8
+        assert "Please send the form again" in body.decode()
 
 
 class TestRedirects:
@@ -143,6 +213,33 @@ class TestUrls:
         response = client.get(path)
         assert response.status_code in (400, 404)
         assert b"SECRET_KEY" not in response.content and b"root:" not in response.content
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/media/../secret.jpg",
+            "/media/%2e%2e/secret.jpg",
+            "/media/..%2fsecret.jpg",
+            "/media/figures/..%2f..%2fsecret.jpg",
+            "/media/%2e%2e%2fsecret.jpg",
+            "/media/..%5csecret.jpg",
+            "/media/%252e%252e/secret.jpg",
+            "/media/....//secret.jpg",
+            "/media/.%2e/secret.jpg",
+            "/media//{outside}/secret.jpg",
+        ],
+    )
+    def test_traversal_never_reaches_a_photo_outside_the_media_folder(self, client, settings, path):
+        secret = image_bytes(size=(20, 20))
+        (settings.MEDIA_ROOT / "figures").mkdir(parents=True)
+        (settings.MEDIA_ROOT / "figures" / "inside.jpg").write_bytes(secret)
+        (settings.MEDIA_ROOT.parent / "secret.jpg").write_bytes(secret)
+        assert client.get("/media/figures/inside.jpg").status_code == 200  # the control
+        response = client.get(path.format(outside=str(settings.MEDIA_ROOT.parent).lstrip("/")))
+        assert response.status_code in (400, 404)
+        assert (NOT_FOUND if response.status_code == 404 else UNREADABLE) in (
+            response.content.decode()
+        )
 
     @pytest.mark.parametrize(
         "path",
