@@ -130,6 +130,7 @@ def review_detail(request, slug):
     return render_review(request, published_review_or_404(slug))
 
 
+@require_safe
 @never_cache
 @staff_member_required
 def review_preview(request, slug):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 
 #: The current request's id, for log records written while it is served.
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -73,6 +74,29 @@ class RefuseNulMiddleware:
             for value in values
         ):
             raise BadRequest("A NUL character in the URL.")
+        return self.get_response(request)
+
+
+class ReaderBodySizeMiddleware:
+    """Refuse, before reading it, a request body larger than any reader form needs.
+
+    Readers send votes, comments (5,000 characters at most) and reports; only the admin
+    takes photo uploads. Django caps form fields but not files, so without this a large
+    upload to a comment URL would be read to disk and thrown away.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin = f"/{settings.ADMIN_PATH}"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.READER_MAX_BODY_BYTES and not request.path.startswith(self.admin):
+            html = loader.get_template("400.html").render({"too_large": True})
+            return HttpResponse(html, status=413)
         return self.get_response(request)
 
 

@@ -67,8 +67,13 @@ def _marker(name: str) -> str:
     return f"pagecache{digest.hexdigest()[:24]}"
 
 
+def _digest(slug: str) -> str:
+    """A fixed-length stand-in for a slug in cache keys (a URL may hold a long one)."""
+    return hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()
+
+
 def _generation_key(slug: str) -> str:
-    return f"review-gen:{slug}"
+    return f"review-gen:{_digest(slug)}"
 
 
 def invalidate(sender=None, *, slugs: Iterable[str], **kwargs) -> None:
@@ -179,12 +184,12 @@ def serve(
     the response. A hit costs one cache read (shared) or one small query (local cache).
     """
     where = (
-        f"{request.GET.get('comments', '1')}:{request.scheme}:{request.get_host()}:"
+        f"{request.GET.get('comments', '1')}:{request.scheme}:{_digest(request.get_host())}:"
         f"{timezone.now():%Y%m%d%H%M}"
     )
     if _shared():
         generation = _generation(slug)
-        key = f"review-page:{slug}:{generation}:{where}"
+        key = f"review-page:{_digest(slug)}:{generation}:{where}"
     else:
         row = _versions(slug)
         if row is None:

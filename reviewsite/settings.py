@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "reviewsite.middleware.SecurityHeadersMiddleware",
     "reviewsite.middleware.RefuseNulMiddleware",
+    "reviewsite.middleware.ReaderBodySizeMiddleware",
     # ETag from the content (and Last-Modified where a view sets it): a browser or proxy
     # revalidating an unchanged page, feed or results.json gets a 304.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -278,6 +279,8 @@ SERVE_MEDIA = env.boolean("REVIEWSITE_SERVE_MEDIA", default=True) and mediastora
 IMAGE_MAX_BYTES = env.integer("REVIEWSITE_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 IMAGE_MAX_PIXELS = env.integer("REVIEWSITE_IMAGE_MAX_PIXELS", 40_000_000, minimum=10_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+#: Outside the admin no request body may be larger (votes, comments and reports are small).
+READER_MAX_BODY_BYTES = env.integer("REVIEWSITE_READER_MAX_BODY_BYTES", 100_000, minimum=10_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Forms ------------------------------------------------------------------------------

@@ -89,9 +89,10 @@ class TestHostileText:
         )
         assert 'id="id_body_error"' in html
 
-    def test_oversized_request_is_a_clear_400_not_a_500(self, client):
+    def test_oversized_request_is_a_clear_413_not_a_500(self, client):
         response = post(client, make_review(), body="x" * 3_000_000)
-        assert response.status_code == 400
+        assert response.status_code == 413  # refused before it is read
+        assert "much larger than any form" in response.content.decode()
         assert not Comment.objects.exists()
 
     def test_name_of_only_invisible_characters_counts_as_empty(self, client):

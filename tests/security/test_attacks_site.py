@@ -293,3 +293,36 @@ class TestStaffOnlyUrls:
         data |= {"headline": "My unsaved headline", "standfirst": "", "slug": "bad slug!"}
         body = client.post("/admin/reviews/review/add/", data).content.decode()
         assert "My unsaved headline" in body and not Review.objects.exists()
+
+
+class TestReaderBodies:
+    def test_a_large_upload_to_a_reader_url_is_refused_before_it_is_read(self, client, review):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from comments.models import Comment
+
+        response = client.post(
+            f"{review.get_absolute_url()}comments/",
+            {"name": "x", "body": "y", "file": SimpleUploadedFile("big.bin", b"0" * 300_000)},
+        )
+        assert response.status_code == 413
+        assert "much larger than any form on this site sends" in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_the_admin_still_takes_photos_larger_than_a_reader_form(self, client, editor, review):
+        import io
+        import os as _os
+
+        from PIL import Image
+
+        from reviews.models import Figure
+        from tests.factories import upload
+        from tests.forms import post_figure
+
+        noise = io.BytesIO()
+        Image.frombytes("RGB", (400, 400), _os.urandom(400 * 400 * 3)).save(noise, format="PNG")
+        assert len(noise.getvalue()) > 300_000
+        client.force_login(editor)
+        response = post_figure(client, review, upload("big.png", noise.getvalue(), "image/png"))
+        assert response.status_code == 302
+        assert Figure.objects.filter(review=review).exists()
