@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.db.models import Max
+from django.contrib.auth import get_user_model
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -50,7 +51,6 @@ class ReviewAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["genres"]
-    raw_id_fields = ["author"]
     actions = ["publish_selected", "unpublish_selected"]
     inlines = [SectionInline, FigureInline, CreditInline]
     #: Prefetches for columns other apps add to the list (polls adds its results), so
@@ -76,6 +76,25 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(*self.list_prefetch_related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name != "author":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # A list of the staff and past authors, by name: editors may not browse user
+        # accounts, so a raw-id lookup of users was a dead end for them.
+        kwargs["queryset"] = (
+            get_user_model()
+            .objects.filter(Q(is_staff=True) | Q(reviews__isnull=False))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field.label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_username()})"
+            if user.get_full_name()
+            else user.get_username()
+        )
+        return field
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, review):

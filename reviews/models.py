@@ -115,7 +115,11 @@ class Review(models.Model):
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The review's address: /reviews/<slug>/."
+        max_length=200,
+        unique=True,
+        # No angle brackets: the admin shows help text as HTML, and would hide "<slug>".
+        help_text="The last part of the review's address, as in "
+        "/reviews/ballard-season-1-review/. Filled in from the headline as you type it.",
     )
     standfirst = models.CharField(
         max_length=300, help_text="One line under the headline that sums up the verdict."
@@ -126,7 +130,8 @@ class Review(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reviews",
-        help_text="The critic named in the byline.",
+        help_text="The critic named in the byline (their full name, else their username). "
+        "Left empty on a new review, it is you.",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -209,6 +214,12 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return reverse("reviews:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Publishing with no time means now. Set here, not only in save(): the admin checks
+        # the published_review_has_date constraint before it saves.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     def get_preview_url(self):
         return reverse("reviews:preview", kwargs={"slug": self.slug})

@@ -1,5 +1,7 @@
 """Staff write, illustrate and publish reviews in the admin with real form posts."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 
@@ -11,6 +13,15 @@ from tests.forms import form_data
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/reviews/review/add/"
+
+
+def form_options(html: str, name: str) -> dict[str, str]:
+    """The choices of the <select name=…>: value → the text an editor reads."""
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return {
+        value: text.strip()
+        for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    }
 
 
 def filled_add_form(client, **overrides):
@@ -74,6 +85,37 @@ class TestEditorWritesAndPublishes:
         assert "<em>magnificent</em>" in page
         assert "Gary Oldman (Jackson Lamb) in SLOW HORSES." in page and "Apple TV+" in page
         assert review.headline in client.get("/").content.decode()
+
+    def test_publishing_from_the_form_with_no_time_publishes_now(self, client, editor):
+        client.force_login(editor)
+        data = filled_add_form(client, status="published", published_at_0="", published_at_1="")
+        response = client.post(ADD_URL, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        review = Review.objects.get(slug="slow-horses-season-5-review")
+        assert review.is_live
+        assert "Still the Best Spy Show on TV" in client.get("/").content.decode()
+
+    def test_slug_help_shows_what_an_address_looks_like(self, client, editor):
+        client.force_login(editor)
+        html = client.get(ADD_URL).content.decode()
+        assert "as in /reviews/ballard-season-1-review/." in html
+
+    def test_editor_picks_the_author_by_name_from_the_staff(self, client, editor, moderator):
+        from django.contrib.auth import get_user_model
+
+        moderator.first_name, moderator.last_name = "Dana", "Whitfield"
+        moderator.save()
+        get_user_model().objects.create_user("a-reader")
+        client.force_login(editor)
+        html = client.get(ADD_URL).content.decode()
+        authors = form_options(html, "author")
+        assert authors[str(moderator.pk)] == "Dana Whitfield (moderator)"
+        assert editor.username in authors.values()
+        assert "a-reader" not in authors.values()  # readers' accounts are not offered
+        assert "/admin/auth/user/" not in html  # no lookup an editor may not open
+        response = client.post(ADD_URL, filled_add_form(client, author=str(moderator.pk)))
+        assert response.status_code == 302
+        assert Review.objects.get().byline == "Dana Whitfield"
 
     def test_new_sections_left_at_order_zero_follow_in_typed_order(self, client, editor):
         client.force_login(editor)

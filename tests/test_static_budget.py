@@ -1,0 +1,26 @@
+"""The page weight budget of issue 6: the one stylesheet stays under 20 KB and no script
+grows past 10 KB, so a phone on a slow link still gets the page and its styles at once."""
+
+from pathlib import Path
+
+import pytest
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+CSS_BUDGET = 20_000
+SCRIPT_BUDGET = 10_000
+SCRIPTS = sorted(STATIC.rglob("*.js"))
+
+
+def test_stylesheet_is_within_its_budget():
+    size = (STATIC / "css" / "site.css").stat().st_size
+    assert size <= CSS_BUDGET, f"static/css/site.css is {size:,} bytes, over {CSS_BUDGET:,}"
+
+
+def test_site_has_scripts_to_check():
+    assert SCRIPTS, "no script found under static/: the budget below would check nothing"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: str(path.relative_to(STATIC)))
+def test_each_script_is_within_its_budget(script):
+    size, name = script.stat().st_size, script.relative_to(STATIC)
+    assert size <= SCRIPT_BUDGET, f"{name} is {size:,} bytes, over {SCRIPT_BUDGET:,}"
