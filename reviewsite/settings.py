@@ -135,6 +135,12 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
         "server_side_binding": env.boolean("DATABASE_SERVER_SIDE_BINDING", default=True),
     }
     if env.boolean("DATABASE_POOL", default=True):
+        from psycopg_pool.base import AttemptWithBackoff
+
+        # After a failed connection the pool waits 1 s, then 2, 4, 8… before trying
+        # again, so a site could take minutes to notice its database came back. Retry
+        # every second instead: a refused connection costs the database nothing.
+        AttemptWithBackoff.DELAY_BACKOFF = 1.0
         # With CONN_HEALTH_CHECKS Django has the pool check each connection it hands out.
         _db["OPTIONS"]["pool"] = {
             "min_size": env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
