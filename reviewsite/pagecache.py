@@ -189,6 +189,8 @@ def serve(
     )
     if _shared():
         generation = _generation(slug)
+        if generation is None:  # the shared cache is unreachable: build the page afresh
+            return render(request, load(slug))
         key = f"review-page:{_digest(slug)}:{generation}:{where}"
     else:
         row = _versions(slug)

@@ -160,7 +160,7 @@ REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
 _prefix = env.string("REVIEWSITE_CACHE_PREFIX", "reviewsite")
 if REDIS_URL:
     _cache = {
-        "BACKEND": "reviewsite.rediscache.RedisCache",
+        "BACKEND": "reviewsite.rediscache.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }

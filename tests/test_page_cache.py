@@ -190,3 +190,14 @@ class TestChangesThatTouchNoComment:
         with mock.patch("django.utils.timezone.now", return_value=later):
             html = page(Client(), review)
         assert 'name="choice"' not in html and "This poll is closed" in html
+
+
+def test_the_page_new_readers_share_shows_no_vote_count_that_votes_would_stale(client):
+    review = make_review()
+    before = page(Client(), review)
+    voter = Client()
+    voter.post(f"{review.get_absolute_url()}poll/vote/", {"choice": review.poll.choices.first().pk})
+    after = page(Client(), review)
+    assert "vote so far" not in after and "votes so far" not in after
+    strip = re.compile(r'name="(csrfmiddlewaretoken|stamp)" value="[^"]*"')
+    assert strip.sub("", before) == strip.sub("", after)  # identical but for the holes
