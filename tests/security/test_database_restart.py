@@ -45,7 +45,9 @@ def postgres_is_up() -> bool:
 
 @pytest.fixture
 def restartable_postgres():
-    require(connection.vendor == "postgresql", "PostgreSQL (run with DATABASE_URL=postgres://…)")
+    if connection.vendor != "postgresql":
+        # The SQLite leg has no server to stop; the PostgreSQL leg of CI runs this.
+        pytest.skip("restarting the database server is PostgreSQL's (DATABASE_URL=postgres://…)")
     if not IN_CI and os.environ.get("TEST_PG_RESTART") != "1":
         pytest.skip("stops the shared PostgreSQL cluster; set TEST_PG_RESTART=1")
     require(bool(shutil.which("pg_ctlcluster")), "pg_ctlcluster (Debian's postgresql-common)")
