@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.middleware import http
 from django.shortcuts import render
 from django.template import loader
 
@@ -151,3 +152,18 @@ def build_csp(img_origins: list[str]) -> str:
         "object-src": ["'none'"],
     }
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's ETag and 304 handling, for the responses where an ETag can ever match.
+
+    A page that holds a CSRF token differs on every response (Django masks the token
+    afresh each time), so its ETag would never come back matching: hashing its 40 kB
+    would cost a tenth of a cached review page's time for nothing. Feeds, the sitemap,
+    the home page and results.json keep their ETags.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:  # set by get_token() for this request
+            return response
+        return super().process_response(request, response)

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "reviewsite.middleware.ReaderBodySizeMiddleware",
     # ETag from the content (and Last-Modified where a view sets it): a browser or proxy
     # revalidating an unchanged page, feed or results.json gets a 304.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "reviewsite.middleware.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

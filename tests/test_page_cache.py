@@ -103,6 +103,21 @@ class TestNoReaderSeesAnother:
             secrets.append(cookie)
         assert secrets[0] != secrets[1]
 
+    def test_a_cached_pages_token_passes_djangos_csrf_check(self, review):
+        reader = Client(enforce_csrf_checks=True)
+        for _ in range(2):  # a new reader, then the same reader with their csrftoken cookie
+            html = page(reader, review)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+            assert _unmask_cipher_token(token) == reader.cookies["csrftoken"].value
+        choice = review.poll.choices.first()
+        response = reader.post(
+            f"{review.get_absolute_url()}poll/vote/",
+            {"choice": choice.pk, "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
+        choice.refresh_from_db()
+        assert choice.vote_count == 1
+
     def test_one_readers_vote_leaves_the_form_for_the_next(self, review):
         voter = Client()
         voter.post(
@@ -145,6 +160,14 @@ class TestConditionalGet:
         assert first.status_code == 200 and first["ETag"]
         again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304 and again.content == b""
+
+    def test_a_page_with_forms_is_never_answered_from_the_browsers_copy(self, client, review):
+        # Its CSRF token is masked afresh on each response: a 304 would leave the browser
+        # with an old one, and an ETag could never match anyway.
+        first = client.get(review.get_absolute_url())
+        assert not first.has_header("ETag")
+        again = client.get(review.get_absolute_url(), HTTP_IF_NONE_MATCH="*")
+        assert again.status_code == 200 and b"csrfmiddlewaretoken" in again.content
 
     def test_a_vote_changes_the_results_etag(self, client, review):
         url = f"{review.get_absolute_url()}poll/results.json"
