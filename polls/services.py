@@ -52,8 +52,14 @@ def poll_set_choices(*, poll: Poll, texts: list[str]) -> list[Choice]:
     return kept
 
 
-def vote_cast(*, poll: Poll, choice: Choice, voter: str) -> bool:
+class NotAChoice(ValueError):
+    """The answer given is not one of this poll's (another poll's, or none at all)."""
+
+
+def vote_cast(*, poll: Poll, choice_id: int, voter: str) -> bool:
     """Record one reader's vote; False (and nothing written) if they had already voted.
+
+    Raises NotAChoice, writing nothing, when choice_id is not one of the poll's answers.
 
     The (poll, voter) unique constraint is what actually prevents double voting, even
     when two app processes race: the second insert fails inside its own transaction
@@ -61,14 +67,20 @@ def vote_cast(*, poll: Poll, choice: Choice, voter: str) -> bool:
     transaction, so it moves exactly when a vote row is stored, and pages read the
     results from three small rows instead of counting every vote.
     """
-    if choice.poll_id != poll.pk:
-        raise ValueError("The choice belongs to another poll.")
     if connection.vendor == "postgresql":
-        return _vote_cast_in_one_statement(poll=poll, choice=choice, voter=voter)
+        if _vote_cast_in_one_statement(poll=poll, choice_id=choice_id, voter=voter):
+            return True
+        if Vote.objects.filter(poll=poll, voter=voter).exists():
+            return False
+        raise NotAChoice("That answer belongs to another poll, or to none.")
+    if not Choice.objects.filter(pk=choice_id, poll=poll).exists():
+        if Vote.objects.filter(poll=poll, voter=voter).exists():
+            return False  # as on PostgreSQL: a reader who voted is told so first
+        raise NotAChoice("That answer belongs to another poll, or to none.")
     try:
         with transaction.atomic():
-            Vote.objects.create(poll=poll, choice=choice, voter=voter)
-            Choice.objects.filter(pk=choice.pk).update(vote_count=F("vote_count") + 1)
+            Vote.objects.create(poll=poll, choice_id=choice_id, voter=voter)
+            Choice.objects.filter(pk=choice_id).update(vote_count=F("vote_count") + 1)
     except IntegrityError:
         if Vote.objects.filter(poll=poll, voter=voter).exists():
             return False
@@ -76,23 +88,25 @@ def vote_cast(*, poll: Poll, choice: Choice, voter: str) -> bool:
     return True
 
 
-def _vote_cast_in_one_statement(*, poll: Poll, choice: Choice, voter: str) -> bool:
-    """vote_cast on PostgreSQL: the vote row and the counter in one statement.
+def _vote_cast_in_one_statement(*, poll: Poll, choice_id: int, voter: str) -> bool:
+    """vote_cast on PostgreSQL: the vote row and the counter in one statement, True when
+    the vote was stored.
 
-    A single statement is atomic by itself, so there is no BEGIN/COMMIT round trip; ON
-    CONFLICT lets the (poll, voter) constraint refuse a second vote without an error,
-    and then no row reaches the UPDATE. Any other failure (the answer was deleted
-    meanwhile) still raises.
+    A single statement is atomic by itself, so there is no BEGIN/COMMIT round trip. The
+    vote is inserted only if the answer is one of this poll's (the SELECT finds it), and
+    ON CONFLICT lets the (poll, voter) constraint refuse a second vote without an error;
+    either way no row reaches the UPDATE. Any other failure still raises.
     """
     vote, answer = Vote._meta.db_table, Choice._meta.db_table
     sql = (
         f'WITH vote AS (INSERT INTO "{vote}" ("poll_id", "choice_id", "voter", "created_at") '  # noqa: S608
-        f'VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING "choice_id") '
+        f'SELECT "poll_id", "id", %s, %s FROM "{answer}" WHERE "id" = %s AND "poll_id" = %s '
+        f'ON CONFLICT DO NOTHING RETURNING "choice_id") '
         f'UPDATE "{answer}" SET "vote_count" = "vote_count" + 1 '
         f'WHERE "id" IN (SELECT "choice_id" FROM vote) RETURNING "id"'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [poll.pk, choice.pk, voter, timezone.now()])
+        cursor.execute(sql, [voter, timezone.now(), choice_id, poll.pk])
         return cursor.fetchone() is not None
 
 

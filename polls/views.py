@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST, require_safe
 
 from polls import services
-from polls.forms import VoteForm
+from polls.forms import NOT_A_CHOICE, VoteForm
 from polls.models import Poll
 from reviews.models import Review
 from reviewsite.clientip import client_ip
@@ -23,12 +23,9 @@ def vote(request, slug):
     Anything wrong (no answer, an answer of another poll, a closed poll, a second vote)
     is said in a message beside the poll and nothing is counted.
     """
-    # The poll and its review in one query; the review alone only when it has no poll.
-    poll = (
-        Poll.objects.select_related("review")
-        .filter(review__in=Review.objects.published(), review__slug=slug)
-        .first()
-    )
+    # The poll and its review's address in one query; the review alone only when it has
+    # no poll.
+    poll = Poll.objects.for_vote(slug)
     review = poll.review if poll else get_object_or_404(Review.objects.published(), slug=slug)
     back = review.get_absolute_url() + "#poll"
     wait = hit("vote-ip", client_ip(request))
@@ -47,12 +44,19 @@ def vote(request, slug):
         )
         return redirect(back)
 
-    form = VoteForm(request.POST, poll=poll)
+    form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["choice"][0], extra_tags=IN_POLL)
         return redirect(back)
     voter = ensure_reader_id(request)
-    if services.vote_cast(poll=poll, choice=form.cleaned_data["choice"], voter=voter):
+    try:
+        counted = services.vote_cast(
+            poll=poll, choice_id=form.cleaned_data["choice"], voter=voter
+        )
+    except services.NotAChoice:
+        messages.error(request, NOT_A_CHOICE, extra_tags=IN_POLL)
+        return redirect(back)
+    if counted:
         messages.success(request, "Thanks: your vote is counted.", extra_tags=IN_POLL)
     else:
         messages.info(

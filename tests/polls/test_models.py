@@ -51,15 +51,23 @@ class TestDatabaseRules:
     def test_vote_cast_reports_a_duplicate_without_writing(self):
         poll = make_review().poll
         yes = poll.choices.first()
-        assert services.vote_cast(poll=poll, choice=yes, voter="a:one") is True
-        assert services.vote_cast(poll=poll, choice=yes, voter="a:one") is False
+        assert services.vote_cast(poll=poll, choice_id=yes.pk, voter="a:one") is True
+        assert services.vote_cast(poll=poll, choice_id=yes.pk, voter="a:one") is False
         assert Vote.objects.count() == 1
 
     def test_vote_cast_refuses_a_choice_of_another_poll(self):
         poll, other = make_review().poll, make_review().poll
-        with pytest.raises(ValueError, match="another poll"):
-            services.vote_cast(poll=poll, choice=other.choices.first(), voter="a:one")
+        with pytest.raises(services.NotAChoice, match="another poll"):
+            services.vote_cast(poll=poll, choice_id=other.choices.first().pk, voter="a:one")
         assert Vote.objects.count() == 0
+        assert not other.choices.filter(vote_count__gt=0).exists()
+
+    def test_a_voter_who_voted_is_told_so_even_when_the_second_answer_is_not_the_polls(self):
+        poll, other = make_review().poll, make_review().poll
+        assert services.vote_cast(poll=poll, choice_id=poll.choices.first().pk, voter="a:one")
+        again = services.vote_cast(poll=poll, choice_id=other.choices.first().pk, voter="a:one")
+        assert again is False
+        assert Vote.objects.count() == 1
 
     def test_a_choice_with_votes_cannot_be_deleted_alone(self):
         poll = make_review().poll
