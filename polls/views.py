@@ -50,9 +50,7 @@ def vote(request, slug):
         return redirect(back)
     voter = ensure_reader_id(request)
     try:
-        counted = services.vote_cast(
-            poll=poll, choice_id=form.cleaned_data["choice"], voter=voter
-        )
+        counted = services.vote_cast(poll=poll, choice_id=form.cleaned_data["choice"], voter=voter)
     except services.NotAChoice:
         messages.error(request, NOT_A_CHOICE, extra_tags=IN_POLL)
         return redirect(back)

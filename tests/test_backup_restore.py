@@ -1,9 +1,10 @@
 """A dumpdata backup restores into a freshly migrated database without losing anything.
 
 The README's portable backup (`dumpdata --natural-foreign --natural-primary`, then
-`loaddata` after `migrate`) is run here on a review with everything a review has. Add each new app's
-models to RESTORED as it lands (polls, votes, comments), so the backup keeps covering
-the whole site.
+`loaddata` after `migrate`) is run here on a review with everything a review has: its
+figures and credits, its poll with votes, comments with ratings and a reply, a reader's
+report and a moderator's removal on the record. Add each new model to RESTORED as it
+lands, so the backup keeps covering the whole site.
 """
 
 from datetime import datetime
@@ -14,16 +15,24 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db.models.fields.files import FieldFile
 
+from comments import services as comments
+from comments.models import Reason
 from reviews.models import Genre, Platform
-from tests.factories import make_credit, make_figure, make_review, make_user
+from tests.factories import (
+    make_comment,
+    make_credit,
+    make_figure,
+    make_review,
+    make_user,
+    make_votes,
+)
 
 # Committed rows, as in a real backup; flushing inside a test's transaction is refused
 # by PostgreSQL (pending foreign-key checks).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 #: Model labels whose every row and column must come back unchanged (the auto-created
-#: many-to-many tables included). Extend with "polls.Poll", "polls.Choice",
-#: "polls.Vote", "comments.Comment", ... as those apps land.
+#: many-to-many tables included).
 RESTORED = [
     "auth.User",
     "auth.User_groups",
@@ -34,6 +43,12 @@ RESTORED = [
     "reviews.Section",
     "reviews.Figure",
     "reviews.Credit",
+    "polls.Poll",
+    "polls.Choice",
+    "polls.Vote",
+    "comments.Comment",
+    "comments.Report",
+    "comments.ModerationAction",
 ]
 
 
@@ -75,7 +90,7 @@ def _comparable(value):
 
 
 @pytest.fixture
-def full_review(editor):
+def full_review(editor, moderator):
     review = make_review(
         sections=3,
         author=editor,
@@ -89,6 +104,12 @@ def full_review(editor):
     make_credit(review, person="Maggie Q", role="Renée Ballard")
     make_credit(review, person="Michael Connelly", role="Novels", kind="crew")
     make_user("reader-with-no-role")
+    make_votes(review.poll, {"Yes": 3, "No": 1, "Maybe": 2})
+    rated = make_comment(review, body="Four stars from me.", rating=4, reader="a:one")
+    make_comment(review, name="Replier", body="Agreed.", parent=rated, reader="a:two")
+    spam = make_comment(review, name="Spammer", body="Buy now.", reader="a:three")
+    comments.comment_report(comment=rated, reader="a:four", reason=Reason.OFF_TOPIC)
+    comments.comment_remove(comment=spam, by=moderator, reason=Reason.SPAM, note="Link farm")
     return review
 
 
@@ -112,6 +133,9 @@ def test_dumpdata_loaddata_round_trip_loses_nothing(full_review, tmp_path):
     after = snapshot()
     for label in RESTORED:
         assert after[label] == before[label], label
+    assert sum(c["vote_count"] for c in after["polls.Choice"]) == len(after["polls.Vote"]) == 6
+    removed = [c for c in after["comments.Comment"] if c["status"] == "removed"]
+    assert [c["body"] for c in removed] == ["Buy now."]  # removed, and still kept
     restored_figures = after["reviews.Figure"]
     assert sorted(len(f["renditions"]) for f in restored_figures) == [2, 3]
     for figure in restored_figures:  # the media backup and the database agree
