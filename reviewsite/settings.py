@@ -341,7 +341,12 @@ LOGGING = {
         "handlers": ["console"],
         "level": env.choice("DJANGO_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print each of its lines a second
+        # time beside ours; everything goes through the root handler above instead.
+        "django": {"handlers": []},
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 env.refuse_unknown()
