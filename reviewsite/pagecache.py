@@ -17,7 +17,9 @@ What keys a cached page, so that it is never stale:
 - with a cache local to each process, the review's versions read from the database
   (updated_at and comments_version), since another process cannot reach this one's cache.
 Either way the key also holds the minute ("5 minutes ago" moves on), and an entry ends
-when the poll opens or closes.
+when the poll opens or closes. With the shared cache, each page is also kept under its
+generation alone: while the database is down nothing can change the page, so that copy
+is served past the minute instead of a 503.
 """
 
 import datetime
@@ -36,7 +38,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
@@ -191,40 +193,48 @@ def serve(
     load(slug) returns the published review for its page (404 otherwise); render makes
     the response. A hit costs one cache read (shared) or one small query (local cache).
     """
-    where = (
-        f"{request.GET.get('comments', '1')}:{request.scheme}:{_digest(request.get_host())}:"
-        f"{timezone.now():%Y%m%d%H%M}"
-    )
+    place = f"{request.GET.get('comments', '1')}:{request.scheme}:{_digest(request.get_host())}"
+    minute = f"{timezone.now():%Y%m%d%H%M}"
+    fallback = None
     if _shared():
         generation = _generation(slug)
         if generation is None:  # the shared cache is unreachable: build the page afresh
             return render(request, load(slug))
-        key = f"review-page:{_digest(slug)}:{generation}:{where}"
+        # The same generation means the same data: only "5 minutes ago" has moved on.
+        fallback = f"review-page:{_digest(slug)}:{generation}:{place}"
+        key = f"{fallback}:{minute}"
     else:
         row = _versions(slug)
         if row is None:
             raise Http404("No published review at this address.")
         pk, updated_at, comments_version = row
-        key = f"review-page:{pk}:{_stamp(updated_at)}:{comments_version}:{where}"
+        key = f"review-page:{pk}:{_stamp(updated_at)}:{comments_version}:{place}:{minute}"
     csrf, stamp = _marker("csrf"), _marker("stamp")
     html = _get(key)
     if html is None:
         try:
             review = load(slug)
+            response = render(request, review, context={"csrf_token": csrf, "form_stamp": stamp})
         except Http404:
             if _shared():  # no token kept for addresses that are not a review's
                 _cache().delete(_generation_key(slug))
             raise
-        response = render(request, review, context={"csrf_token": csrf, "form_stamp": stamp})
-        if response.status_code != 200:
-            return response
-        # Template indentation is a fifth of the bytes; HTML needs none of it (the page
-        # has no <pre>, and a cached page's only <textarea> is empty).
-        html = _INDENT.sub("\n", response.content.decode())
-        entry = (html, _ends(review))
-        _cache().set(key, entry, FRAGMENT_TTL)
-        if not isinstance(_cache(), DummyCache):  # "cache off" means off
-            _remember(key, entry)
+        except (OperationalError, InterfaceError):
+            # The database is down: nothing can change the page meanwhile, so the last
+            # page of this generation is still right (stale only in its relative dates).
+            html = _get(fallback) if fallback else None
+            if html is None:
+                raise
+        else:
+            if response.status_code != 200:
+                return response
+            # Template indentation is a fifth of the bytes; HTML needs none of it (the
+            # page has no <pre>, and a cached page's only <textarea> is empty).
+            html = _INDENT.sub("\n", response.content.decode())
+            entry = (html, _ends(review))
+            _cache().set_many({key: entry} | ({fallback: entry} if fallback else {}), FRAGMENT_TTL)
+            if not isinstance(_cache(), DummyCache):  # "cache off" means off
+                _remember(key, entry)
     html = html.replace(csrf, csrf_token(request)).replace(stamp, FormStamp().stamp())
     return HttpResponse(html)
 

@@ -1,17 +1,26 @@
 """The review page's cached parts change exactly when their data does, and one reader is
 never shown another reader's token, vote, rating or form errors."""
 
+import datetime
+import os
 import re
+import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import OperationalError
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
+from reviews import views
 from reviews.models import Platform, Review, Section
+from reviewsite import pagecache
 from tests.comments.posting import post
+from tests.conftest import require
 from tests.factories import make_comment, make_review
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +233,63 @@ def test_the_page_new_readers_share_shows_no_vote_count_that_votes_would_stale(c
     assert "vote so far" not in after and "votes so far" not in after
     strip = re.compile(r'name="(csrfmiddlewaretoken|stamp)" value="[^"]*"')
     assert strip.sub("", before) == strip.sub("", after)  # identical but for the holes
+
+
+@pytest.fixture
+def redis_fragments(settings):
+    """The fragment cache in a real Redis, as with REDIS_URL (a key prefix of its own)."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        up = True
+    except redis.RedisError:
+        up = False
+    require(up, "Redis")
+    settings.CACHES = settings.CACHES | {
+        "fragments": {
+            "BACKEND": "reviewsite.rediscache.TolerantRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-fallback-{uuid.uuid4().hex}",
+        }
+    }
+    pagecache.forget_local()
+    yield
+    pagecache.forget_local()
+
+
+class Later:
+    """django.utils.timezone as the page cache sees it, two minutes from now."""
+
+    def now(self):
+        return timezone.now() + datetime.timedelta(minutes=2)
+
+
+def test_a_cached_page_outlives_a_database_outage_into_the_next_minute(
+    redis_fragments, monkeypatch
+):
+    review = make_review(headline="Served through the outage")
+    reader = RequestFactory().get(review.get_absolute_url())
+    reader.session, reader.user = {}, AnonymousUser()
+    first = views.review_detail(reader, review.slug)
+    assert first.status_code == 200
+
+    def database_down(slug):
+        raise OperationalError("connection refused")
+
+    # Minutes later, with the database gone: the page of the same generation is served
+    # (nothing could have changed it), with a CSRF token of this reader's own.
+    monkeypatch.setattr(pagecache, "timezone", Later())
+    pagecache.forget_local()
+    later = RequestFactory().get(review.get_absolute_url())
+    response = pagecache.serve(later, review.slug, database_down, views.render_review)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Served through the outage" in html
+    assert pagecache._marker("csrf") not in html and 'name="csrfmiddlewaretoken"' in html
+
+    # Once anything about the review changes, that old page is never served again.
+    Review.objects.filter(pk=review.pk).update(headline="Changed")
+    pagecache.invalidate(slugs=[review.slug])
+    with pytest.raises(OperationalError):
+        pagecache.serve(later, review.slug, database_down, views.render_review)
