@@ -5,8 +5,6 @@ from polls import services
 from polls.models import DEFAULT_CHOICES, Choice, Poll
 
 MAX_CHOICES = 10
-
-
 NOT_A_CHOICE = "That answer is not part of this poll; choose one of the answers shown."
 
 

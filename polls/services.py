@@ -70,13 +70,9 @@ def vote_cast(*, poll: Poll, choice_id: int, voter: str) -> bool:
     if connection.vendor == "postgresql":
         if _vote_cast_in_one_statement(poll=poll, choice_id=choice_id, voter=voter):
             return True
-        if Vote.objects.filter(poll=poll, voter=voter).exists():
-            return False
-        raise NotAChoice("That answer belongs to another poll, or to none.")
+        return _why_not_stored(poll=poll, voter=voter)
     if not Choice.objects.filter(pk=choice_id, poll=poll).exists():
-        if Vote.objects.filter(poll=poll, voter=voter).exists():
-            return False  # as on PostgreSQL: a reader who voted is told so first
-        raise NotAChoice("That answer belongs to another poll, or to none.")
+        return _why_not_stored(poll=poll, voter=voter)
     try:
         with transaction.atomic():
             Vote.objects.create(poll=poll, choice_id=choice_id, voter=voter)
@@ -86,6 +82,14 @@ def vote_cast(*, poll: Poll, choice_id: int, voter: str) -> bool:
             return False
         raise  # not a duplicate (e.g. the choice was deleted meanwhile): a real error
     return True
+
+
+def _why_not_stored(*, poll: Poll, voter: str) -> bool:
+    """A vote that was not stored: False if the reader had voted (told so first, whatever
+    they answered), else the answer was not one of the poll's."""
+    if Vote.objects.filter(poll=poll, voter=voter).exists():
+        return False
+    raise NotAChoice("That answer belongs to another poll, or to none.")
 
 
 def _vote_cast_in_one_statement(*, poll: Poll, choice_id: int, voter: str) -> bool:

@@ -38,7 +38,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
@@ -46,6 +46,7 @@ from django.utils import timezone
 from comments.forms import FormStamp
 from reviews.models import FRAGMENT_TTL, Review
 from reviewsite.readers import reader_id
+from reviewsite.views import DATABASE_UNAVAILABLE
 
 _PAGE = re.compile(r"[1-9][0-9]{0,4}")
 _INDENT = re.compile(r"\n\s+")
@@ -219,7 +220,7 @@ def serve(
             if _shared():  # no token kept for addresses that are not a review's
                 _cache().delete(_generation_key(slug))
             raise
-        except (OperationalError, InterfaceError):
+        except DATABASE_UNAVAILABLE:
             # The database is down: nothing can change the page meanwhile, so the last
             # page of this generation is still right (stale only in its relative dates).
             html = _get(fallback) if fallback else None
