@@ -15,7 +15,7 @@ PIP_FLAGS ?= --quiet --disable-pip-version-check
 help:
 	@echo "make run    set up .venv, migrate, load demo content and accounts, serve on :$(PORT)"
 	@echo "make test   the whole test suite (DATABASE_URL or SQLite)"
-	@echo "make serve  production-style: gunicorn, DJANGO_DEBUG=0, static via whitenoise"
+	@echo "make serve  production-style: gunicorn behind Varnish, DJANGO_DEBUG=0, static via whitenoise"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load test of the review page against the framework's ceiling"
 	@echo "make lighthouse  Lighthouse scores of the demo review (mobile)"
@@ -52,7 +52,7 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py load_demo && \
-	exec $(BIN)/gunicorn reviewsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	PORT=$(PORT) exec $(BIN)/python scripts/serve.py
 
 test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1

@@ -1,9 +1,10 @@
-"""Keep the review's comments_version in step with its comments.
+"""Keep the review's comments_version in step with its comments, and purge their pages.
 
 Any saved or deleted comment bumps it inside the same transaction, so the cached comment
 pages and rating summary (keyed by it) change exactly when a reader could see a
-difference, whichever process made the change. Bulk updates in services.py bump it
-themselves (comments_changed), since they send no signals.
+difference, whichever process made the change; the HTTP caches drop every page showing
+the review once the transaction commits. Bulk updates in services.py call
+comments_changed themselves, since they send no signals.
 """
 
 from django.db.models import F
@@ -12,13 +13,13 @@ from django.dispatch import receiver
 
 from comments.models import Comment
 from reviews.models import Review
-from reviews.signals import page_changed
+from reviewsite import httpcache
 
 
 def comments_changed(review_ids) -> None:
-    reviews = Review.objects.filter(pk__in=set(review_ids))
-    reviews.update(comments_version=F("comments_version") + 1)
-    page_changed.send(sender=Comment, slugs=list(reviews.values_list("slug", flat=True)))
+    review_ids = set(review_ids)
+    Review.objects.filter(pk__in=review_ids).update(comments_version=F("comments_version") + 1)
+    httpcache.purge(map(Review.cache_key_for, review_ids))
 
 
 @receiver(post_save, sender=Comment)

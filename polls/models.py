@@ -136,6 +136,16 @@ class Poll(models.Model):
         """Taking votes now: opened and not yet closed."""
         return self.has_opened and not self.has_closed
 
+    @property
+    def cache_key(self) -> str:
+        return f"poll-{self.pk}"
+
+    @property
+    def next_change(self):
+        """When the poll opens or closes next (its page changes by itself then), or None."""
+        now = timezone.now()
+        return min((m for m in (self.opens_at, self.closes_at) if m and m > now), default=None)
+
     def results(self) -> Results:
         """Counts and percentages, from the prefetched choices when with_results() ran."""
         choices = getattr(self, "counted_choices", None)

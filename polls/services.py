@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, Choice, Poll, Vote
 from reviews.models import Review
+from reviewsite import httpcache
 
 
 def poll_create_default(*, review: Review) -> Poll:
@@ -66,7 +67,17 @@ def vote_cast(*, poll: Poll, choice_id: int, voter: str) -> bool:
     and counts nothing. The choice's counter is raised in SQL (F() + 1) in that same
     transaction, so it moves exactly when a vote row is stored, and pages read the
     results from three small rows instead of counting every vote.
+
+    A stored vote purges the poll's results.json from the HTTP caches (a new reader's page
+    shows no count, so it is unchanged).
     """
+    stored = _store_vote(poll=poll, choice_id=choice_id, voter=voter)
+    if stored:
+        httpcache.purge([poll.cache_key])
+    return stored
+
+
+def _store_vote(*, poll: Poll, choice_id: int, voter: str) -> bool:
     if connection.vendor == "postgresql":
         if _vote_cast_in_one_statement(poll=poll, choice_id=choice_id, voter=voter):
             return True

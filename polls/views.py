@@ -7,9 +7,11 @@ from polls import services
 from polls.forms import NOT_A_CHOICE, VoteForm
 from polls.models import Poll
 from reviews.models import Review
+from reviewsite import httpcache
 from reviewsite.clientip import client_ip
 from reviewsite.ratelimit import hit, too_many_requests
 from reviewsite.readers import ensure_reader_id
+from reviewsite.sameorigin import reader_form
 
 #: Messages carrying this tag are shown inside the poll, next to what they are about,
 #: instead of at the top of the page (see templates/includes/messages.html).
@@ -17,6 +19,7 @@ IN_POLL = "poll"
 
 
 @require_POST
+@reader_form
 def vote(request, slug):
     """Count one reader's vote, then go back to the poll (POST-redirect-GET).
 
@@ -78,4 +81,8 @@ def results_json(request, slug):
         return JsonResponse(
             {"error": "No published review with a poll at this address."}, status=404
         )
-    return JsonResponse(poll.results().as_json())
+    return httpcache.shared(
+        JsonResponse(poll.results().as_json()),
+        [poll.cache_key, Review.cache_key_for(poll.review_id)],
+        until=poll.next_change,
+    )

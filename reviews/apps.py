@@ -7,11 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from reviews import signals
+        from reviews import signals  # noqa: F401 - connects the receivers
         from reviewsite.roles import sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="reviewsite.sync_roles")
-
-        from reviewsite import pagecache
-
-        signals.page_changed.connect(pagecache.invalidate, dispatch_uid="reviewsite.pagecache")

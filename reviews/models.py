@@ -15,7 +15,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from reviews import images, markup
-from reviewsite import mediastorage
+from reviewsite import httpcache, mediastorage
+from reviewsite.httpcache import LISTING
 from reviewsite.mediastorage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -89,10 +90,18 @@ class ReviewQuerySet(models.QuerySet):
 
     def touch(self) -> int:
         """Mark these reviews' pages as changed (see Review.touch)."""
-        from reviews.signals import page_changed
+        pks = list(self.values_list("pk", flat=True))
+        httpcache.purge([LISTING, *map(Review.cache_key_for, pks)])
+        return Review.objects.filter(pk__in=pks).update(updated_at=timezone.now())
 
-        page_changed.send(sender=Review, slugs=list(self.values_list("slug", flat=True)))
-        return self.update(updated_at=timezone.now())
+    def next_publication(self):
+        """When the soonest scheduled review comes due (lists change then), or None."""
+        return (
+            self.filter(status=Review.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def for_page(self):
         """The review row for its page, with its byline and platform.
@@ -246,13 +255,31 @@ class Review(models.Model):
     def touch(self) -> None:
         """Mark the review's page as changed (a section, photo, credit or genre was edited).
 
-        updated_at keys the page's cached fragments and is the sitemap's lastmod.
+        updated_at keys the page's cached fragments and is the sitemap's lastmod; the HTTP
+        caches drop every page that shows the review.
         """
-        from reviews.signals import page_changed
-
         self.updated_at = timezone.now()
         Review.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
-        page_changed.send(sender=Review, slugs=[self.slug])
+        httpcache.purge([LISTING, self.cache_key])
+
+    @staticmethod
+    def cache_key_for(pk: int) -> str:
+        """The surrogate key of every page that shows this review, its comments or ratings."""
+        return f"review-{pk}"
+
+    @property
+    def cache_key(self) -> str:
+        return self.cache_key_for(self.pk)
+
+    def surrogate_keys(self) -> list[str]:
+        """What the review's page shows: the review (with its comments, ratings and poll),
+        its critic and its platform."""
+        keys = [self.cache_key]
+        if self.author_id:
+            keys.append(f"author-{self.author_id}")
+        if self.platform_id:
+            keys.append(f"platform-{self.platform_id}")
+        return keys
 
     def unpublish(self):
         self.status = self.Status.DRAFT

@@ -1,47 +1,53 @@
-"""Chores that follow edits: the search document, the page's content version, files.
+"""Chores that follow edits: the search document, the page's content version, HTTP cache
+purges, files.
 
 Connected in ReviewsConfig.ready(). The writes themselves stay in models and admin; these
-only keep derived data (search text, updated_at that keys the page cache) in step,
-inside the same transaction as the edit. A review's genres change only through its admin
-form, which saves the review itself (auto_now) in the same transaction; no m2m signal
-is used, because loaddata sends one too and a restore must keep updated_at as it was.
+only keep derived data (search text, updated_at that keys the cached fragments) in step,
+inside the same transaction as the edit, and purge the HTTP caches once it commits. A
+review's genres change only through its admin form, which saves the review itself
+(auto_now) in the same transaction; no m2m signal is used, because loaddata sends one
+too and a restore must keep updated_at as it was.
 """
 
 import contextlib
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
 from reviews.models import Credit, Figure, Genre, Platform, Review, Section
-
-#: Sent (with slugs=[...]) whenever something readers see on these reviews' pages changed;
-#: the page cache listens. Senders: this module, Review.touch(), the comments app.
-page_changed = Signal()
-
-
-@receiver(pre_save, sender=Review)
-def remember_old_slug(sender, instance, raw=False, **kwargs):
-    if instance.pk and not raw:
-        instance._old_slug = (
-            Review.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-        )
+from reviewsite import httpcache
+from reviewsite.httpcache import LISTING
 
 
 @receiver(post_save, sender=Review)
 @receiver(post_delete, sender=Review)
 def review_page_changed(sender, instance, raw=False, **kwargs):
-    """Publishing, unpublishing, editing or deleting a review changes its page (and its old
-    address, if the slug changed)."""
+    """Publishing, unpublishing, editing or deleting a review changes its page (at its old
+    address too: the key follows the review, not the slug) and the lists it is in."""
     if not raw:
-        old = getattr(instance, "_old_slug", None)
-        page_changed.send(sender=Review, slugs=[instance.slug, *([old] if old else [])])
+        httpcache.purge([LISTING, *instance.surrogate_keys()])
+
+
+def _shown_name(user) -> tuple[str, str]:
+    return (user.get_full_name(), user.get_username())
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def remember_shown_name(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A login saves last_login alone: no query, and nothing readers see has changed.
+    if instance.pk and not raw and not (update_fields and set(update_fields) <= {"last_login"}):
+        old = sender.objects.filter(pk=instance.pk).first()
+        instance._old_shown_name = _shown_name(old) if old else None
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def author_renamed(sender, instance, created, raw=False, **kwargs):
-    """The byline shows the critic's name."""
-    if not created and not raw:
+    """The byline shows the critic's name: only a change of that name changes the pages
+    (a login must not move dateModified, the feed dates or the sitemap's lastmod)."""
+    old = getattr(instance, "_old_shown_name", None)
+    if not created and not raw and old is not None and old != _shown_name(instance):
+        httpcache.purge([f"author-{instance.pk}"])
         Review.objects.filter(author=instance).touch()
 
 
@@ -78,4 +84,5 @@ def touch_for_figure(sender, instance, raw=False, **kwargs):
 def touch_for_label(sender, instance, created, raw=False, **kwargs):
     """A renamed platform or genre shows on every page that names it."""
     if not created and not raw:
+        httpcache.purge([f"{sender.__name__.lower()}-{instance.pk}"])
         instance.reviews.all().touch()

@@ -1,6 +1,10 @@
 from django.urls import path
 
 from reviews import feeds, views
+from reviews.models import Review
+from reviewsite.httpcache import LISTING, shared_view
+
+_due = Review.objects.next_publication
 
 app_name = "reviews"
 
@@ -10,8 +14,10 @@ urlpatterns = [
     path("genres/<slug:slug>/", views.genre_detail, name="genre"),
     path("platforms/<slug:slug>/", views.platform_detail, name="platform"),
     path("authors/<str:username>/", views.author_detail, name="author"),
-    path("feed/", feeds.LatestReviewsFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestReviewsAtomFeed(), name="atom"),
+    path("feed/", shared_view(feeds.LatestReviewsFeed(), [LISTING], until=_due), name="feed"),
+    path(
+        "feed/atom/", shared_view(feeds.LatestReviewsAtomFeed(), [LISTING], until=_due), name="atom"
+    ),
     path("reviews/<slug:slug>/", views.review_detail, name="detail"),
     path("reviews/<slug:slug>/preview/", views.review_preview, name="preview"),
 ]

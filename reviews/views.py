@@ -9,16 +9,25 @@ from django.views.decorators.http import require_safe
 
 from reviews import search as site_search
 from reviews.models import Genre, Platform, Review
-from reviewsite import pagecache
+from reviewsite import httpcache
+from reviewsite.httpcache import LISTING
 
 REVIEWS_PER_PAGE = 12
 RESULTS_PER_PAGE = 10
 
 
-def _review_list(request, reviews, *, title, description, heading=None, template=None, **context):
+def listing_keys(reviews) -> list[str]:
+    """A list's surrogate keys: every list changes with a publication; each card with its
+    review (headline, score, readers' rating)."""
+    return [LISTING, *(review.cache_key for review in reviews)]
+
+
+def _review_list(
+    request, reviews, *, title, description, heading=None, template=None, keys=(), **context
+):
     """A paginated page of review cards; the home page and every browsing page use it."""
     page = Paginator(reviews.with_rating(), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    response = render(
         request,
         template or "reviews/review_list.html",
         {
@@ -29,6 +38,11 @@ def _review_list(request, reviews, *, title, description, heading=None, template
             "description": description,
             **context,
         },
+    )
+    return httpcache.shared(
+        response,
+        [*listing_keys(page.object_list), *keys],
+        until=Review.objects.next_publication(),
     )
 
 
@@ -52,6 +66,7 @@ def genre_detail(request, slug):
         Review.objects.published().filter(genres=genre).for_listing(),
         title=f"{genre.name} reviews",
         description=f"Our reviews of {genre.name.lower()} TV seasons and films, newest first.",
+        keys=[f"genre-{genre.pk}"],
     )
 
 
@@ -63,6 +78,7 @@ def platform_detail(request, slug):
         Review.objects.published().filter(platform=platform).for_listing(),
         title=f"{platform.name} reviews",
         description=f"Our reviews of what is on {platform.name}, newest first.",
+        keys=[f"platform-{platform.pk}"],
     )
 
 
@@ -78,6 +94,7 @@ def author_detail(request, username):
         reviews.for_listing(),
         title=f"Reviews by {name}",
         description=f"Every TV and film review written by {name}.",
+        keys=[f"author-{author.pk}"],
     )
 
 
@@ -91,7 +108,7 @@ def search(request):
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         for review in page.object_list:
             review.snippet_html = site_search.snippet_html(review, query)
-    return render(
+    response = render(
         request,
         "reviews/search.html",
         {
@@ -99,6 +116,11 @@ def search(request):
             "page": page,
             "genres": Genre.objects.filter(reviews__isnull=False).distinct(),
         },
+    )
+    return httpcache.shared(
+        response,
+        listing_keys(page.object_list if page else []),
+        until=Review.objects.next_publication(),
     )
 
 
@@ -123,11 +145,15 @@ def render_review(request, review: Review, *, context=None, status: int = 200):
 def review_detail(request, slug):
     """A published review. Drafts and scheduled reviews are 404 to everyone here.
 
-    Readers with no state of their own get the page from the page cache.
+    New readers share the page through the HTTP cache until something on it changes.
     """
-    if pagecache.cacheable(request):
-        return pagecache.serve(request, slug, published_review_or_404, render_review)
-    return render_review(request, published_review_or_404(slug))
+    review = published_review_or_404(slug)
+    poll = getattr(review, "poll", None)
+    return httpcache.shared(
+        render_review(request, review),
+        review.surrogate_keys(),
+        until=poll.next_change if poll else None,
+    )
 
 
 @require_safe

@@ -32,6 +32,8 @@ def hit(scope: str, key: str) -> int | None:
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=period + 1)
         count = 1
+    if count is None:  # the cache is unreachable (django-redis ignores it): let it through
+        return None
     if count > limit:
         return max(1, (window + 1) * period - now)
     return None

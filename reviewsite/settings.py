@@ -65,8 +65,10 @@ MIDDLEWARE = [
     "reviewsite.middleware.ReaderBodySizeMiddleware",
     # ETag from the content (and Last-Modified where a view sets it): a browser or proxy
     # revalidating an unchanged page, feed or results.json gets a 304.
-    "reviewsite.middleware.ConditionalGetMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control and surrogate keys: public for pages new readers share, private else.
+    "reviewsite.httpcache.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -159,26 +161,48 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
 _prefix = env.string("REVIEWSITE_CACHE_PREFIX", "reviewsite")
 if REDIS_URL:
+    # django-redis keeps one client per pool. A cache is an accelerator: while Redis is
+    # unreachable a read is a miss and a write is skipped (logged), instead of a 500.
     _cache = {
-        "BACKEND": "reviewsite.rediscache.TolerantRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHES = {
     # Rate limits, sessions and anything shared between processes.
     "default": _cache | {"KEY_PREFIX": _prefix, "LOCATION": _cache.get("LOCATION", "default")},
-    # Rendered page fragments and rating summaries, keyed by the data's versions.
-    # REVIEWSITE_FRAGMENT_CACHE=0 turns them off (the benchmark's cold scenario).
+    # Rendered page fragments and rating summaries, keyed by the data's versions, for the
+    # pages rendered per reader (returning readers; new readers' pages are in the HTTP
+    # cache). REVIEWSITE_FRAGMENT_CACHE=0 turns them off (the benchmark's cold scenario).
     "fragments": (
         _cache | {"KEY_PREFIX": f"{_prefix}-f", "LOCATION": _cache.get("LOCATION", "fragments")}
         if env.boolean("REVIEWSITE_FRAGMENT_CACHE", default=True)
         else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     ),
 }
+
+# --- HTTP cache (Varnish or a CDN; reviewsite/httpcache.py) ------------------------------
+
+#: Base URLs of the HTTP caches to send PURGE requests to, e.g. http://127.0.0.1:6081.
+HTTP_CACHES = env.listing("REVIEWSITE_HTTP_CACHES")
+if any(not re.fullmatch(r"https?://[^/\s]+/?", base) for base in HTTP_CACHES):
+    env.fail("REVIEWSITE_HTTP_CACHES", "must be base URLs such as http://127.0.0.1:6081.")
+#: s-maxage of shared pages. Purges keep them exact; this bounds relative dates ("5
+#: minutes ago") and a purge that could not be delivered.
+HTTP_CACHE_SECONDS = env.duration("REVIEWSITE_HTTP_CACHE_SECONDS", "5m")
+HTTP_CACHE_STALE_SECONDS = env.duration("REVIEWSITE_HTTP_CACHE_STALE", "10s")
+#: How long a cache may serve a page while the site cannot answer (its grace).
+HTTP_CACHE_STALE_IF_ERROR = env.duration("REVIEWSITE_HTTP_CACHE_STALE_IF_ERROR", "6h")
+HTTP_CACHE_PURGE_TIMEOUT = 0.5
 
 # Staff sessions end after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = env.duration("DJANGO_SESSION_AGE", "12h")
@@ -208,8 +232,11 @@ RATELIMITS = {
 COMMENT_BLOCKLIST = [word.casefold() for word in env.listing("REVIEWSITE_COMMENT_BLOCKLIST")]
 #: A post sent sooner than this after the form was shown is refused (spam robots are quick).
 COMMENT_MIN_SECONDS = 3
-#: A form older than this (seconds) is refused as expired.
-COMMENT_FORM_MAX_AGE = 86400
+#: A form older than this (seconds) is refused as expired. It must outlive any cached
+#: copy of the page that carries it (s-maxage + stale-while-revalidate + stale-if-error).
+COMMENT_FORM_MAX_AGE = max(
+    86400, HTTP_CACHE_SECONDS + HTTP_CACHE_STALE_SECONDS + HTTP_CACHE_STALE_IF_ERROR + 3600
+)
 #: This many open reports from readers hide a comment until a moderator has looked.
 COMMENT_REPORT_THRESHOLD = env.integer(
     "REVIEWSITE_COMMENT_REPORT_THRESHOLD", 3, minimum=1, maximum=1000

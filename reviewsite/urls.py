@@ -6,8 +6,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
 
+from reviews.models import Review
 from reviews.sitemaps import SITEMAPS
 from reviewsite import views
+from reviewsite.httpcache import LISTING, shared_view
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -18,8 +20,13 @@ handler500 = "reviewsite.views.server_error"
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", shared_view(views.robots_txt, ["site"]), name="robots"),
+    path(
+        "sitemap.xml",
+        shared_view(sitemap_view, [LISTING], until=Review.objects.next_publication),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("", include("reviews.urls")),
     path("", include("polls.urls")),
     path("", include("comments.urls")),

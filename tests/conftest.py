@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
-from reviewsite import mediastorage, pagecache
+from reviewsite import mediastorage
 from reviewsite.roles import EDITORS, MODERATORS
 from tests import servers
 from tests.factories import make_user
@@ -67,11 +67,9 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for each in caches.all():
         each.clear()
-    pagecache.forget_local()
     yield
     for each in caches.all():
         each.clear()
-    pagecache.forget_local()
 
 
 @pytest.fixture

@@ -9,13 +9,16 @@ own database, cache and media folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,9 +51,15 @@ def free_port() -> int:
 
 @contextmanager
 def running(
-    command: list[str], *, url: str, ready_path: str, env: dict[str, str], timeout: float = 30
+    command: list[str],
+    *,
+    url: str,
+    ready_path: str | None,
+    env: dict[str, str],
+    timeout: float = 30,
 ) -> Iterator[Server]:
-    """Start a command, wait until GET url+ready_path answers 200, stop it on exit."""
+    """Start a command, wait until GET url+ready_path answers 200 (with no ready_path,
+    until it accepts connections), stop it on exit."""
     with tempfile.NamedTemporaryFile("wb", prefix="server-", suffix=".log", delete=False) as log:
         log_path = Path(log.name)
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -60,12 +69,18 @@ def running(
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"{command[0]} exited at start:\n{server.log()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + ready_path, timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+            if ready_path is None:  # ready once it accepts connections
+                parts = urllib.parse.urlsplit(url)
+                with contextlib.suppress(OSError):
+                    socket.create_connection((parts.hostname, parts.port), timeout=1).close()
+                    break
+            else:
+                try:
+                    with urllib.request.urlopen(url + ready_path, timeout=2) as response:  # noqa: S310
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{command[0]} not ready in {timeout}s:\n{server.log()[-3000:]}")
             time.sleep(0.1)
@@ -81,13 +96,15 @@ def running(
 
 
 @contextmanager
-def app_server(env: dict[str, str], *, workers: int = 1, timeout: float = 30) -> Iterator[Server]:
+def app_server(
+    env: dict[str, str], *, workers: int = 1, timeout: float = 30, port: int | None = None
+) -> Iterator[Server]:
     """The site under gunicorn, run with exactly the environment given.
 
     Build it from the production_env fixture (DEBUG off, collected static files) and
     shared_database_env(), plus whatever the test needs, e.g. a bucket's MEDIA_S3_*.
     """
-    port = free_port()
+    port = port or free_port()
     command = [
         str(BIN / "gunicorn"),
         "reviewsite.wsgi",
@@ -156,3 +173,97 @@ def log_in(base_url: str, username: str, password: str):
     if "sessionid" not in session.cookies:
         raise AssertionError(f"Could not log in as {username}: {response.status_code}")
     return session
+
+
+def _serve_script():
+    """scripts/serve.py as a module: the tests start Varnish exactly as `make serve` does."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reviewsite_serve", ROOT / "scripts/serve.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def varnish_server(backend_port: int, *, port: int | None = None, timeout: float = 30):
+    """Varnish with the repository's VCL in front of 127.0.0.1:backend_port.
+
+    Ready once it answers anything (a 503 until the backend is up counts): the caller
+    starts the application behind it.
+    """
+    serve = _serve_script()
+    port = port or free_port()
+    folder = Path(tempfile.mkdtemp(prefix="varnish-"))
+    os.chmod(folder, 0o755)  # noqa: S103 - varnishd's worker runs as its own user
+    command = serve.varnish_command(port, backend_port, folder)
+    try:
+        with running(
+            command,
+            url=f"http://127.0.0.1:{port}",
+            ready_path=None,
+            env=dict(os.environ),
+            timeout=timeout,
+        ) as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class TcpRelay:
+    """A loopback relay to a TCP server that a test can cut, as a network failure would:
+    open connections drop and new ones are refused. Point a client at relay.port."""
+
+    def __init__(self, target_port: int):
+        import threading
+
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.cut_off = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self.cut_off:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for each in (source, sink):
+                with contextlib.suppress(OSError):
+                    each.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.cut_off = True
+        # shutdown() wakes the thread blocked in accept(); close() alone would leave the
+        # port listening until that call returned.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        with self.lock:
+            for each in self.sockets:
+                with contextlib.suppress(OSError):
+                    each.shutdown(socket.SHUT_RDWR)
+                each.close()

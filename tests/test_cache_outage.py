@@ -11,9 +11,13 @@ from tests.factories import make_review
 pytestmark = pytest.mark.django_db
 
 DEAD = {
-    "BACKEND": "reviewsite.rediscache.TolerantRedisCache",
+    "BACKEND": "django_redis.cache.RedisCache",
     "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
-    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    "OPTIONS": {
+        "SOCKET_CONNECT_TIMEOUT": 0.2,
+        "SOCKET_TIMEOUT": 0.2,
+        "IGNORE_EXCEPTIONS": True,
+    },
 }
 
 
@@ -36,4 +40,4 @@ def test_pages_votes_and_comments_work_while_redis_is_down(redis_down, caplog):
     html = Client().get(review.get_absolute_url()).content.decode()
     assert "Still posting." in html
     assert 'name="choice"' in html  # a new reader still gets the form
-    assert "cache unavailable" in caplog.text
+    assert "Exception ignored" in caplog.text  # django-redis logs what it ignored

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
-from reviewsite import pagecache
 from tests.factories import make_credit, make_figure, make_review, make_votes
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +65,6 @@ def queries_for(client, url: str) -> int:
 def cold_and_warm(client, url: str) -> tuple[int, int]:
     for cache in caches.all():
         cache.clear()
-    pagecache.forget_local()
     return queries_for(client, url), queries_for(client, url)
 
 

@@ -89,7 +89,6 @@ def comment_section(context, review: Review) -> dict:
         "notices": notices,
         "comment_notices": comment_notices,
         "csrf_token": context.get("csrf_token"),
-        "form_stamp": context.get("form_stamp"),  # the page cache's placeholder
         "request": request,
     }
 

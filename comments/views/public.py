@@ -16,6 +16,7 @@ from reviews.views import published_review_or_404, render_review
 from reviewsite.clientip import client_ip
 from reviewsite.ratelimit import hit
 from reviewsite.readers import ensure_reader_id, reader_id
+from reviewsite.sameorigin import reader_form
 
 #: Messages with this tag are shown by the comment section: next to the form, or inside
 #: the comment they are about when they also carry a "comment-<id>" tag (see notify()).
@@ -40,6 +41,7 @@ def _refused(request, review, form, *, status=400):
 
 
 @require_http_methods(["GET", "POST"])
+@reader_form
 def post_comment(request, slug):
     """Post a comment (and maybe a rating) on a review; then back to it (POST-redirect-GET).
 
@@ -106,6 +108,7 @@ def _already_reported(comment: Comment, reader: str | None) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
+@reader_form
 def report(request, pk):
     """Report a comment to the moderators: GET shows the form with the comment quoted,
     POST records the report and goes back to the review (POST-redirect-GET).

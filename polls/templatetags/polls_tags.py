@@ -39,4 +39,5 @@ def review_poll(context, review: Review) -> dict:
         # Staff previewing an unpublished review see the form, but cannot vote yet.
         "can_vote": review.is_live,
         "notes": notes,
+        "request": request,
     }

@@ -81,11 +81,19 @@ class TestPostingAComment:
         assert response.status_code == 302
         assert response["Location"] == f"{review.get_absolute_url()}#comments"
 
-    def test_form_needs_the_csrf_token(self):
+    def test_another_sites_post_is_refused(self):
+        review = make_review()
+        response = Client().post(
+            post_url(review), {"name": "Bot", "body": "Hello"}, HTTP_SEC_FETCH_SITE="cross-site"
+        )
+        assert response.status_code == 403
+        assert not Comment.objects.exists()
+
+    def test_a_script_without_browser_headers_still_meets_the_spam_defences(self):
         review = make_review()
         strict = Client(enforce_csrf_checks=True)
         response = strict.post(post_url(review), {"name": "Bot", "body": "Hello"})
-        assert response.status_code == 403
+        assert response.status_code == 400  # no form stamp: refused, nothing stored
         assert not Comment.objects.exists()
 
 

@@ -221,8 +221,8 @@ class TestRequestForgery:
             data["csrfmiddlewaretoken"] = "x" * 64
         elif token == "another client's":
             other = Client()
-            html = other.get(thread.review.get_absolute_url()).content.decode()
-            data["csrfmiddlewaretoken"] = form_data(html, "comment-form")["csrfmiddlewaretoken"]
+            html = other.get("/admin/login/").content.decode()
+            data["csrfmiddlewaretoken"] = form_data(html, "login-form")["csrfmiddlewaretoken"]
         before = snapshot()
         response = client.post(address, data)
         assert response.status_code == 403

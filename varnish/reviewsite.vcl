@@ -1,0 +1,92 @@
+# Varnish in front of reviewsite: new readers share one copy of each public page, purged
+# by surrogate key (xkey) when it changes. The application decides what is public
+# (Cache-Control: public, s-maxage) and names what each page shows (the xkey header);
+# this file only adds what a cache must decide before the application is asked.
+# @BACKEND_HOST@ and @BACKEND_PORT@ are filled in by scripts/serve.py (and the tests).
+vcl 4.1;
+
+import std;
+import xkey;
+
+backend app {
+    .host = "@BACKEND_HOST@";
+    .port = "@BACKEND_PORT@";
+    .connect_timeout = 1s;
+    .first_byte_timeout = 30s;
+    # /healthz answers 503 while the database is down: the backend is then "sick" and
+    # pages are served from grace instead of waiting for errors.
+    .probe = {
+        .url = "/healthz";
+        .interval = 1s;
+        .timeout = 1s;
+        .window = 3;
+        .threshold = 2;
+        .initial = 2;
+    }
+}
+
+# Who may purge: the application servers. Load tests and purges stay on this machine.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey) {
+            return (synth(400, "An xkey header naming the keys to purge is required"));
+        }
+        # A hard purge: the next reader gets the page as it is now, never a stale copy.
+        set req.http.n-gone = xkey.purge(req.http.xkey);
+        return (synth(200, "Invalidated " + req.http.n-gone + " objects"));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        # Votes, comments, reports, logins: straight to the application, cookies and all.
+        return (pass);
+    }
+    if (req.url ~ "^/admin(/|$)" || req.http.Authorization) {
+        return (pass);
+    }
+    # A session, a reader cookie or a flash message: the page is the reader's own.
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|reader|messages)=") {
+        return (pass);
+    }
+    # Any other cookie (a stale csrftoken, analytics) changes nothing the site shows.
+    unset req.http.Cookie;
+    # Tracking parameters change nothing either; keep one copy per page.
+    set req.url = regsuball(req.url, "([?&])(utm_[a-z]+|fbclid|gclid)=[^&]*", "\1");
+    set req.url = regsub(req.url, "[?&]+$", "");
+    set req.url = regsuball(req.url, "\?&+", "?");
+    if (std.healthy(req.backend_hint)) {
+        # Healthy: a page just past its s-maxage may be served while it is refetched,
+        # for at most this long (the application's stale-while-revalidate).
+        set req.grace = 10s;
+    }
+    return (hash);
+}
+
+sub vcl_backend_response {
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        # Refetching failed: keep the copy we have rather than caching an error.
+        return (abandon);
+    }
+    # Kept past s-maxage so it can be served while the application or its database is
+    # down (the application's stale-if-error); vcl_recv limits it while healthy.
+    set beresp.grace = 6h;
+    # Compress what is shared. Private pages (pass) are not compressed here: they may
+    # hold a CSRF token, and compressing a secret beside reflected text is BREACH.
+    if (!bereq.uncacheable && beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml|javascript))") {
+        set beresp.do_gzip = true;
+    }
+}
+
+sub vcl_deliver {
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+}
