@@ -13,6 +13,7 @@ dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/9, flush
 BENCH_SECONDS per scenario (default 10), BENCH_CONNECTIONS (default 64).
 """
 
+import gzip
 import json
 import os
 import re
@@ -246,8 +247,10 @@ class Nginx:
     def __init__(self, body: bytes):
         self.folder = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
         self.folder.chmod(0o755)
-        (self.folder / "review.html").write_bytes(body)
-        (self.folder / "review.html").chmod(0o644)
+        # The bytes Varnish sends a browser (gzip), as a file nginx sends as it is.
+        for name, data in (("review.html", body), ("review.html.gz", gzip.compress(body, 6))):
+            (self.folder / name).write_bytes(data)
+            (self.folder / name).chmod(0o644)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/review.html"
         conf = self.folder / "nginx.conf"
@@ -255,7 +258,7 @@ class Nginx:
             f"worker_processes 2;\npid {self.folder}/nginx.pid;\nerror_log stderr error;\n"
             "events { worker_connections 1024; }\n"
             "http { access_log off; sendfile on; keepalive_requests 100000;\n"
-            f"  server {{ listen 127.0.0.1:{self.port}; root {self.folder}; }} }}\n"
+            f"  server {{ listen 127.0.0.1:{self.port}; root {self.folder}; gzip_static on; }} }}\n"
         )
         self.process = subprocess.Popen(
             [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-g", "daemon off;"],
@@ -348,11 +351,12 @@ def main() -> int:
         fields = comment_form(cache)
         cookie = reader_cookie(cache, choice_id)
         time.sleep(3.5)  # the comment form's minimum age, once for the whole run
+        gzipped = {"Accept-Encoding": "gzip"}  # as every browser asks
         scenarios = [
-            (NGINX, nginx.url, None, None),
+            (NGINX, nginx.url, None, gzipped),
             (CEILING, server.url + "/_bench/ceiling", None, None),
-            (NEW_READER, cache + REVIEW, None, None),
-            ("home page, new reader, via Varnish", cache + "/", None, None),
+            (NEW_READER, cache + REVIEW, None, gzipped),
+            ("home page, new reader, via Varnish", cache + "/", None, gzipped),
             (RETURNING, cache + REVIEW, None, {"Cookie": cookie}),
             ("review, new reader, no Varnish", server.url + REVIEW, None, None),
             (VOTES, cache, post_script(f"{REVIEW}poll/vote/", {"choice": choice_id}), None),
