@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from reviewsite import env, mediastorage
+from reviewsite import cachebreaker, env, mediastorage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -162,16 +162,9 @@ REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
 _prefix = env.string("REVIEWSITE_CACHE_PREFIX", "reviewsite")
 if REDIS_URL:
     # django-redis keeps one client per pool. A cache is an accelerator: while Redis is
-    # unreachable a read is a miss and a write is skipped (logged), instead of a 500.
-    _cache = {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        "OPTIONS": {
-            "SOCKET_CONNECT_TIMEOUT": 2,
-            "SOCKET_TIMEOUT": 2,
-            "IGNORE_EXCEPTIONS": True,
-        },
-    }
+    # unreachable or hangs a read is a miss and a write is skipped (logged), instead of a
+    # 500 or a page that waits (reviewsite/cachebreaker.py).
+    _cache = cachebreaker.cache_settings(REDIS_URL)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

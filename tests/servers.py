@@ -267,3 +267,21 @@ class TcpRelay:
                 with contextlib.suppress(OSError):
                     each.shutdown(socket.SHUT_RDWR)
                 each.close()
+
+
+@contextmanager
+def redis_server(timeout: float = 30) -> Iterator[Server]:
+    """A Redis of the test's own on a free loopback port, that it may freeze or stop."""
+    port = free_port()
+    command = [
+        shutil.which("redis-server") or "redis-server",
+        *("--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+    ]
+    with running(
+        command,
+        url=f"redis://127.0.0.1:{port}",
+        ready_path=None,
+        env=dict(os.environ),
+        timeout=timeout,
+    ) as server:
+        yield server
