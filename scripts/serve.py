@@ -50,12 +50,26 @@ def varnish_command(port: int, backend_port: int, folder: Path) -> list[str]:
     ]
 
 
-def gunicorn_command(port: int) -> list[str]:
+def gunicorn_command(port: int, env: dict[str, str] | None = None) -> list[str]:
+    """gunicorn with threads, so one request stuck on the database cannot hold up the rest.
+
+    Without REDIS_URL the rate limits live in the process's memory, so there is one
+    process (its threads share them); with Redis, WEB_CONCURRENCY processes (default 2).
+    """
+    env = os.environ if env is None else env
+    workers = env.get("WEB_CONCURRENCY", "2" if env.get("REDIS_URL") else "1")
+    if workers != "1" and not env.get("REDIS_URL"):
+        raise SystemExit(
+            f"WEB_CONCURRENCY={workers} needs REDIS_URL: without a shared cache each process "
+            "would keep rate limits of its own."
+        )
     return [
         str(BIN / "gunicorn"),
         "reviewsite.wsgi",
         f"--bind=127.0.0.1:{port}",
-        f"--workers={os.environ.get('WEB_CONCURRENCY', '2')}",
+        f"--workers={workers}",
+        "--worker-class=gthread",
+        f"--threads={env.get('GUNICORN_THREADS', '4')}",
     ]
 
 
