@@ -102,6 +102,13 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------
 
 
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not 0 < seconds <= 60:
+        raise ValueError(value)
+    return seconds
+
+
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url)
     if not config.get("ENGINE"):
@@ -128,10 +135,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # share the test database through real connections.
     _db["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a breaker: a 503 at once while the database is down.
+    _db["ENGINE"] = "reviewsite.postgresql"
     _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not.
     _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
-        "connect_timeout": env.integer("DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+        "connect_timeout": env.integer("DATABASE_CONNECT_TIMEOUT", 1, minimum=1),
         # Parameters travel apart from the SQL, so psycopg prepares a statement the site
         # runs often (each page's queries) and PostgreSQL stops re-planning it.
         "server_side_binding": env.boolean("DATABASE_SERVER_SIDE_BINDING", default=True),
@@ -149,7 +158,9 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
             "max_size": env.integer("DATABASE_POOL_MAX_SIZE", 8, minimum=1),
             # Bound the wait for a free connection so a dead database gives a 503
             # quickly instead of a hung request.
-            "timeout": env.integer("DATABASE_POOL_TIMEOUT", 3, minimum=1),
+            "timeout": env.parsed(
+                "DATABASE_POOL_TIMEOUT", "0.5", _seconds, "use seconds, e.g. 0.5 or 2."
+            ),
         }
 else:
     env.fail("DATABASE_URL", "must name an SQLite file (sqlite:///…) or PostgreSQL (postgres://…).")

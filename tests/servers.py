@@ -255,6 +255,14 @@ class TcpRelay:
                 with contextlib.suppress(OSError):
                     each.shutdown(socket.SHUT_RDWR)
 
+    def restore(self) -> None:
+        """Listen again on the same port: the server is reachable again."""
+        import threading
+
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.cut_off = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
     def cut(self) -> None:
         self.cut_off = True
         # shutdown() wakes the thread blocked in accept(); close() alone would leave the

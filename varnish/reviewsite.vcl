@@ -8,15 +8,22 @@ vcl 4.1;
 import std;
 import xkey;
 
+# Every request goes to the application, even while it reports the database down: its
+# own 503 page offers a reader's unsaved comment back, where Varnish's would lose it.
 backend app {
     .host = "@BACKEND_HOST@";
     .port = "@BACKEND_PORT@";
     .connect_timeout = 1s;
     .first_byte_timeout = 30s;
-    # /healthz answers 503 while the database is down: the backend is then "sick" and
-    # pages are served from grace instead of waiting for errors. Two failures in three
-    # probes make it sick; a generous timeout keeps a busy (queued) site healthy, or every
-    # pass (votes, returning readers) would get an instant 503 under load.
+}
+
+# The same application, probed: its health decides only how stale a page may be served.
+# /healthz answers 503 while the database is down: then pages are served from grace.
+# Two failures in three probes make it sick; a generous timeout keeps a busy (queued)
+# site healthy.
+backend health {
+    .host = "@BACKEND_HOST@";
+    .port = "@BACKEND_PORT@";
     .probe = {
         .url = "/healthz";
         .interval = 1s;
@@ -34,6 +41,7 @@ acl purgers {
 }
 
 sub vcl_recv {
+    set req.backend_hint = app;
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
@@ -62,7 +70,7 @@ sub vcl_recv {
     set req.url = regsuball(req.url, "([?&])(utm_[a-z]+|fbclid|gclid)=[^&]*", "\1");
     set req.url = regsub(req.url, "[?&]+$", "");
     set req.url = regsuball(req.url, "\?&+", "?");
-    if (std.healthy(req.backend_hint)) {
+    if (std.healthy(health)) {
         # Healthy: a page just past its s-maxage may be served while it is refetched,
         # for at most this long (the application's stale-while-revalidate).
         set req.grace = 10s;
