@@ -17,7 +17,7 @@ from django.utils.timezone import localtime
 
 from comments import services
 from comments.forms import RemoveForm
-from comments.models import Comment, ModerationAction, Report
+from comments.models import Comment, MailAddress, ModerationAction, Report
 from comments.templatetags.comments_tags import ago
 from comments.text import excerpt
 
@@ -353,3 +353,14 @@ class ModerationActionAdmin(NoWrites, admin.ModelAdmin):
         return super().changelist_view(
             request, {"title": "Moderation log", **(extra_context or {})}
         )
+
+
+@admin.register(MailAddress)
+class MailAddressAdmin(admin.ModelAdmin):
+    """Readers' addresses for reply e-mails: who confirmed, who unsubscribed. Only the
+    reader's own links change them, so the admin shows them read-only."""
+
+    list_display = ["email", "confirmed_at", "unsubscribed_at", "created_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "unsubscribed_at"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "created_at", "confirmation_sent_at", "confirmed_at"]

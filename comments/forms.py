@@ -85,9 +85,16 @@ class CommentForm(forms.ModelForm):
         label="Email (optional)",
         required=False,
         max_length=254,
-        help_text="Never shown. Only used if we need to reach you about your comment.",
+        help_text="Never shown. Used to tell you about replies if you ask, or if we need to "
+        "reach you about your comment.",
         error_messages={"invalid": "Please enter an email address like name@example.com."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    notify_replies = forms.BooleanField(
+        label="E-mail me when someone replies",
+        required=False,
+        help_text="We send one e-mail to confirm the address first; every message has a "
+        "one-click unsubscribe.",
     )
     rating = forms.TypedChoiceField(
         label="Your rating (optional)",
@@ -123,7 +130,7 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ["name", "email", "rating", "body", "spoiler"]
+        fields = ["name", "email", "notify_replies", "rating", "body", "spoiler"]
 
     def __init__(
         self, *args, review: Review, rated: int | None = None, reply_to: str | None = None, **kwargs
@@ -141,6 +148,7 @@ class CommentForm(forms.ModelForm):
         self.helper.template = "comments/includes/crispy_fields.html"
         self.helper.layout = Layout(
             Div("name", "email", css_class="comment-form__who"),
+            "notify_replies",
             *(
                 [Field("rating", template="comments/includes/star_input.html")]
                 if self.offers_rating
@@ -218,6 +226,19 @@ class CommentForm(forms.ModelForm):
                 "That was quick… too quick for us to tell you from a spam robot. "
                 "Please check your comment and post it again.",
                 code="too_fast",
+            )
+        if (
+            cleaned.get("notify_replies")
+            and not cleaned.get("email")
+            and "email" not in self.errors
+        ):
+            self.add_error(
+                "email",
+                ValidationError(
+                    "Enter your e-mail address to be told about replies, or untick "
+                    "“E-mail me when someone replies”.",
+                    code="notify_without_email",
+                ),
             )
         if cleaned.get("rating") is not None:
             # Non-field errors: the form no longer shows stars in either case.

@@ -62,6 +62,16 @@ class Reason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class HoldReason(models.TextChoices):
+    """Why a comment waits for a moderator: what the queue shows beside it."""
+
+    LINKS = "links", "Too many links"
+    SUSPECT_WORD = "suspect-word", "A suspect word"
+    NEWCOMER = "newcomer", "A new commenter"
+    REPORTS = "reports", "Reported by readers"
+    EDIT = "edit", "An edit waiting"
+
+
 class CommentQuerySet(models.QuerySet):
     def published(self):
         """What readers see and what counts: published comments.
@@ -180,6 +190,7 @@ class Comment(models.Model):
         PUBLISHED = "published", "Published"
         PENDING = "pending", "Awaiting moderation"
         REMOVED = "removed", "Removed"
+        DELETED = "deleted", "Deleted by its author"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -234,6 +245,24 @@ class Comment(models.Model):
     )
     removal_reason = models.CharField(max_length=20, choices=Reason, blank=True)
     removal_note = models.CharField(max_length=500, blank=True)
+    hold_reason = models.CharField(
+        max_length=20,
+        choices=HoldReason,
+        blank=True,
+        help_text="Why it waits (or waited) for a moderator.",
+    )
+    notify_replies = models.BooleanField(
+        "e-mail replies",
+        default=False,
+        help_text="The author asked to be e-mailed when someone replies (once the address "
+        "is confirmed).",
+    )
+    notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the author of the comment this one answers was e-mailed about it "
+        "(at most once).",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -259,7 +288,7 @@ class Comment(models.Model):
                 name="comment_reply_has_no_rating",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["published", "pending", "removed"]),
+                condition=Q(status__in=["published", "pending", "removed", "deleted"]),
                 name="comment_status_known",
             ),
             models.UniqueConstraint(
@@ -389,3 +418,40 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} comment {self.comment_number} by {self.moderator_name}"
+
+
+class MailAddressQuerySet(models.QuerySet):
+    def active(self):
+        """Addresses that may be sent reply e-mails: confirmed and not unsubscribed."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+class MailAddress(models.Model):
+    """A reader's e-mail address and whether it may be sent reply notifications.
+
+    Nothing is sent to an address before its owner confirmed it through a signed link;
+    unsubscribing from every comment stops everything until they confirm again.
+    """
+
+    email = models.EmailField(unique=True, help_text="Stored lower-cased.")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="At most one confirmation e-mail a day."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Unsubscribed from every comment; no mail is sent."
+    )
+
+    objects = MailAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "reader e-mail address"
+        verbose_name_plural = "reader e-mail addresses"
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None

@@ -10,4 +10,6 @@ urlpatterns = [
     path("comments/<int:pk>/remove/", views.remove, name="remove"),
     path("comments/<int:pk>/restore/", views.restore, name="restore"),
     path("comments/<int:pk>/approve/", views.approve, name="approve"),
+    path("comments/mail/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("comments/mail/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -252,3 +252,22 @@ def axe(axe_script):
         ]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) for the whole session; see tests/mailserver.py."""
+    from tests.mailserver import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server, transactional_db):
+    """The SMTP server with an empty inbox; rows are committed so the worker sees them."""
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from comments import services
 from comments.forms import ALREADY_RATED, CommentForm, ReportForm
-from comments.models import Comment, Report
+from comments.models import Comment, MailAddress, Report
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
 from reviewsite.clientip import client_ip
@@ -84,12 +84,20 @@ def post_comment(request, slug):
             reader=reader,
             ip_address=ip,
             user_agent=request.headers.get("User-Agent", ""),
+            notify_replies=data["notify_replies"],
         )
     except services.AlreadyRated:
         form.rated = Comment.objects.rating_by(review=review, reader=reader)
         form.add_error(None, ALREADY_RATED)
         return _refused(request, review, form)
 
+    if comment.notify_replies and not comment_mail_active(comment.email):
+        messages.info(
+            request,
+            f"We have sent a link to {comment.email}: open it to confirm you want to be "
+            "told about replies.",
+            extra_tags=MESSAGE_TAG,
+        )
     if comment.status == Comment.Status.PENDING:
         messages.info(
             request,
@@ -99,6 +107,10 @@ def post_comment(request, slug):
         return redirect(f"{review.get_absolute_url()}#comment-form")
     messages.success(request, "Thank you: your comment is posted.", extra_tags=MESSAGE_TAG)
     return redirect(comment)
+
+
+def comment_mail_active(email: str) -> bool:
+    return MailAddress.objects.active().filter(email__iexact=email).exists()
 
 
 def _already_reported(comment: Comment, reader: str | None) -> bool:
