@@ -17,7 +17,14 @@ from django.utils.timezone import localtime
 
 from comments import services
 from comments.forms import RemoveForm
-from comments.models import Comment, MailAddress, ModerationAction, Report
+from comments.models import (
+    Ban,
+    Comment,
+    CommentVersion,
+    MailAddress,
+    ModerationAction,
+    Report,
+)
 from comments.templatetags.comments_tags import ago
 from comments.text import excerpt
 
@@ -25,7 +32,16 @@ QUEUE_TITLE = "Comments: awaiting moderation and reported first"
 # The comment's page, all read-only. Foreign keys are shown through methods: the admin
 # would link a review or a user to admin pages a moderator is not allowed to open.
 REMOVAL_FIELDS = ("removal_reason", "removal_note")
-COMMENT_FIELDS = ["review_link", "parent", "name", "rating", "spoiler", "body", "created_at"]
+COMMENT_FIELDS = [
+    "review_link",
+    "parent",
+    "name",
+    "rating",
+    "spoiler",
+    "body",
+    "created_at",
+    "edited_at",
+]
 WHO_FIELDS = ["email", "ip_address", "user_agent", "reader"]
 
 
@@ -84,6 +100,12 @@ class HistoryInline(ReadOnlyInline):
     verbose_name_plural = "moderation history"
 
 
+class VersionInline(ReadOnlyInline):
+    model = CommentVersion
+    fields = ["written_at", "body", "rating", "spoiler", "replaced_at"]
+    verbose_name_plural = "earlier versions (before its author edited or deleted it)"
+
+
 @admin.register(Comment)
 class CommentAdmin(NoWrites, admin.ModelAdmin):
     """The moderation queue: pending comments first, then the most reported, then newest."""
@@ -101,10 +123,11 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     search_fields = ["name", "body", "email"]
     date_hierarchy = "created_at"
     actions = ["remove_selected", "restore_selected", "approve_selected", "purge_selected"]
-    inlines = [ReportInline, HistoryInline]
+    inlines = [VersionInline, ReportInline, HistoryInline]
     readonly_fields = [
         "moderate",
         "status",
+        "hold_reason",
         *REMOVAL_FIELDS,
         "removed_by_name",
         "removed_at",
@@ -123,7 +146,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         return ["queue_rank", "-open_reports", "-created_at", "-pk"]
 
     def get_fieldsets(self, request, obj=None):
-        moderation = ["status"]
+        moderation = ["status", "hold_reason"]
         if obj is not None and obj.status == Comment.Status.REMOVED:
             moderation += [REMOVAL_FIELDS, ("removed_by_name", "removed_at")]
         if obj is not None and self.has_moderate_permission(request):
@@ -203,6 +226,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
             links.append(("comments:approve", "Approve…"))
         if comment.status == Comment.Status.REMOVED:
             links.append(("comments:restore", "Restore…"))
+        links.append(("comments:ban", "Ban author…"))
         return format_html_join(
             " ",
             '<a class="button" href="{}?{}">{}</a>',
@@ -364,3 +388,28 @@ class MailAddressAdmin(admin.ModelAdmin):
     list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "unsubscribed_at"]
     search_fields = ["email"]
     readonly_fields = ["email", "created_at", "confirmation_sent_at", "confirmed_at"]
+
+
+@admin.register(Ban)
+class BanAdmin(NoWrites, admin.ModelAdmin):
+    """Banned and suspended commenters. Bans are made from a comment ("Ban author…", on the
+    site or its admin page) so they always name what led to them; here they can be lifted."""
+
+    list_display = ["created_at", "email", "reader", "reason", "length", "created_by", "lifted_at"]
+    list_filter = ["reason", ("lifted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "=reader", "note"]
+    fields = ["created_at", "email", "reader", "comment", "reason", "note", "until", "lifted_at"]
+    readonly_fields = fields
+    actions = ["lift_selected"]
+
+    @admin.display(description="Length")
+    def length(self, ban: Ban) -> str:
+        return ban.length_label
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(services.MODERATE)
+
+    @admin.action(permissions=["moderate"], description="Lift selected bans")
+    def lift_selected(self, request, queryset):
+        lifted = sum(1 for ban in queryset if services.ban_lift(ban=ban, by=request.user))
+        self.message_user(request, f"{_plural(lifted, 'ban', 'bans')} lifted.", messages.SUCCESS)

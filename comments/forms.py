@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from comments import text
-from comments.models import Comment, Reason, Report
+from comments.models import Ban, Comment, ModeratorAlerts, Reason, Report
 from reviews.models import Review
 
 STAMP_SALT = "comments.CommentForm.stamp"
@@ -54,6 +54,20 @@ class ReaderText(forms.CharField):
         return text.clean(super().to_python(value))
 
 
+class PublishableText(ReaderText):
+    """Readers' text that may not hold a word from REVIEWSITE_COMMENT_BANNED_WORDS."""
+
+    def validate(self, value):
+        super().validate(value)
+        word = text.find_word(value, settings.COMMENT_BANNED_WORDS)
+        if word:
+            raise ValidationError(
+                f"We don’t publish “{word}”. Please rephrase and post again; your text is "
+                "kept here.",
+                code="banned_word",
+            )
+
+
 class Honeypot(forms.TextInput):
     """A field only bots fill in. Never rendered with a value, so a person whose browser
     autofilled it can simply post again."""
@@ -70,7 +84,7 @@ class CommentForm(forms.ModelForm):
 
     RATING_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
 
-    name = ReaderText(
+    name = PublishableText(
         label="Name",
         max_length=60,
         help_text="Shown with your comment.",
@@ -105,7 +119,7 @@ class CommentForm(forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose a rating from 1 to 5 stars, or no rating."},
     )
-    body = ReaderText(
+    body = PublishableText(
         label="Comment",
         max_length=5000,
         error_messages={
@@ -256,6 +270,28 @@ class CommentForm(forms.ModelForm):
         return cleaned
 
 
+class CommentEditForm(forms.ModelForm):
+    """A reader's change to their own comment: its text, spoiler flag and (on a comment,
+    not a reply) rating. comments.services.comment_edit decides and writes."""
+
+    body = CommentForm.declared_fields["body"]
+    rating = CommentForm.declared_fields["rating"]
+    spoiler = CommentForm.declared_fields["spoiler"]
+
+    class Meta:
+        model = Comment
+        fields = ["rating", "body", "spoiler"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.parent_id is not None:
+            del self.fields["rating"]
+
+    def _post_clean(self):
+        # The model is not changed here: the service does that, on a locked row.
+        pass
+
+
 NOTE_MAX = Report._meta.get_field("note").max_length
 #: The reasons as a reader reads them on the report form.
 REPORT_LABELS = {
@@ -288,6 +324,34 @@ class RemoveForm(forms.Form):
             "(it has %(show_value)d)."
         },
     )
+
+
+class BanForm(RemoveForm):
+    """How long a moderator bans a commenter, and why (the reason and note of RemoveForm)."""
+
+    length = forms.ChoiceField(
+        label="For how long",
+        choices=Ban.Length.choices,
+        initial=Ban.Length.DAY,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how long the ban lasts.",
+            "invalid_choice": "Choose 1 day, 7 days or for good.",
+        },
+    )
+    remove = forms.BooleanField(label="Remove this comment too", required=False, initial=True)
+
+    field_order = ["length", "reason", "note", "remove"]
+
+
+class ModeratorAlertsForm(forms.ModelForm):
+    """How a moderator wants to hear about comments that wait for them."""
+
+    class Meta:
+        model = ModeratorAlerts
+        fields = ["frequency"]
+        labels = {"frequency": "E-mail me about comments held or hidden by reports"}
+        widgets = {"frequency": forms.RadioSelect}
 
 
 class ReportForm(forms.ModelForm):

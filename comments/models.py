@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -50,6 +51,15 @@ def star_states(value: Decimal | int | None) -> list[str]:
         else:
             states.append("empty")
     return states
+
+
+def comments_open(review: Review) -> bool:
+    """Whether readers may comment on this review now: it is live, not closed by hand,
+    and not older than settings.COMMENTS_CLOSE_AFTER days (0: no limit)."""
+    if not review.is_live or review.comments_closed:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER
+    return not days or timezone.now() < review.published_at + timedelta(days=days)
 
 
 class Reason(models.TextChoices):
@@ -185,6 +195,10 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+#: The statuses in which a comment's author may still edit it (within the window).
+OWN_EDITABLE = frozenset({"published", "pending"})
+
+
 class Comment(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
@@ -263,6 +277,9 @@ class Comment(models.Model):
         help_text="When the author of the comment this one answers was e-mailed about it "
         "(at most once).",
     )
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its author last changed it; earlier versions are kept."
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -322,6 +339,14 @@ class Comment(models.Model):
         query = f"?comments={page}" if page > 1 else ""
         return f"{self.review.get_absolute_url()}{query}#comment-{self.pk}"
 
+    @property
+    def edit_until(self):
+        """Until when its author may still edit it (they may delete it at any time)."""
+        return self.created_at + timedelta(minutes=settings.COMMENT_EDIT_MINUTES)
+
+    def is_editable(self, now=None) -> bool:
+        return self.status in OWN_EDITABLE and (now or timezone.now()) < self.edit_until
+
 
 class Report(models.Model):
     """A reader's report that a comment breaks the rules. Enough open reports hide the
@@ -375,6 +400,7 @@ class ModerationAction(models.Model):
         APPROVE = "approve", "Approved"
         HIDE = "hide", "Hidden by reports"
         PURGE = "purge", "Purged"
+        BAN = "ban", "Banned its author"
 
     created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
     action = models.CharField(max_length=10, choices=Action)
@@ -411,7 +437,7 @@ class ModerationAction(models.Model):
         verbose_name_plural = "moderation log"
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["remove", "restore", "approve", "hide", "purge"]),
+                condition=Q(action__in=["remove", "restore", "approve", "hide", "purge", "ban"]),
                 name="moderation_action_known",
             ),
         ]
@@ -455,3 +481,124 @@ class MailAddress(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class CommentVersion(models.Model):
+    """What a comment said before its author edited or deleted it: moderators see every
+    version, readers only the current one (marked "edited")."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField(max_length=5000)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    spoiler = models.BooleanField(default=False)
+    written_at = models.DateTimeField(help_text="When this version was posted or last edited.")
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self):
+        return f"Version of comment {self.comment_id} from {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Bans in force: not lifted, and for good or not yet over."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
+
+    def covering(self, *, reader: str | None, email: str = ""):
+        """Bans on this reader id (a cookie's hash, or "u:<pk>" for an account) or address."""
+        who = Q(pk__in=[])
+        if reader:
+            who |= Q(reader=reader)
+        if email:
+            who |= Q(email=email.strip().lower())
+        return self.filter(who)
+
+
+class Ban(models.Model):
+    """A commenter a moderator banned or suspended: their reader cookie, e-mail address
+    and account (the reader id of a signed-in commenter is their account) may not post."""
+
+    class Length(models.TextChoices):
+        DAY = "1d", "1 day"
+        WEEK = "7d", "7 days"
+        FOREVER = "forever", "For good"
+
+    reader = models.CharField(max_length=64, blank=True, db_index=True)
+    email = models.EmailField(blank=True, db_index=True, help_text="Stored lower-cased.")
+    comment = models.ForeignKey(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bans",
+        help_text="The comment the ban was issued from.",
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reader="") | ~Q(email=""), name="ban_names_someone"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ban of {self.email or self.reader} ({self.length_label})"
+
+    @property
+    def length_label(self) -> str:
+        if self.until is None:
+            return "for good"
+        return f"until {self.until:%Y-%m-%d %H:%M} UTC"
+
+
+class ModeratorAlerts(models.Model):
+    """A moderator's choice to be e-mailed about comments that need them (opt-in)."""
+
+    class Frequency(models.TextChoices):
+        OFF = "off", "No e-mails"
+        EACH = "each", "An e-mail for each comment"
+        HOURLY = "hourly", "An hourly digest"
+        DAILY = "daily", "A daily digest"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_alerts"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.OFF)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "moderator alert setting"
+
+    def __str__(self):
+        return f"{self.user}: {self.get_frequency_display()}"
+
+
+class AlertSent(models.Model):
+    """One moderator was told about one comment: the unique pair is what keeps it to one
+    message per comment, whatever happens to the comment afterwards."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="alert_one_per_comment")
+        ]
+
+    def __str__(self):
+        return f"Alert to {self.user_id} about comment {self.comment_id}"

@@ -5,20 +5,31 @@ status goes through this module, so the moderation log and (later) cache invalid
 have one place to live.
 """
 
-import re
-import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 
 from comments import mail, text
-from comments.models import Comment, MailAddress, ModerationAction, Reason, Report
+from comments.models import (
+    AlertSent,
+    Ban,
+    Comment,
+    CommentVersion,
+    HoldReason,
+    MailAddress,
+    ModerationAction,
+    ModeratorAlerts,
+    Reason,
+    Report,
+)
 from comments.signals import comments_changed
 from reviews.models import Review
 
@@ -43,17 +54,47 @@ class PurgeRefused(Exception):
     """The comment cannot be purged as it is (the message says why and what to do)."""
 
 
-def _blocked_word(words: str) -> bool:
-    # NFKC folds lookalikes such as full-width letters onto the plain ones.
-    folded = unicodedata.normalize("NFKC", words).casefold()
-    return any(
-        re.search(rf"(?<!\w){re.escape(term)}(?!\w)", folded) for term in settings.COMMENT_BLOCKLIST
-    )
+def spam_signal(*, name: str, body: str) -> str:
+    """Why a text should wait for a moderator (a HoldReason), or "" if it need not:
+    too many links, or a word from REVIEWSITE_COMMENT_BLOCKLIST."""
+    if text.count_links(body) > MAX_LINKS:
+        return HoldReason.LINKS
+    if text.find_word(f"{name}\n{body}", settings.COMMENT_BLOCKLIST):
+        return HoldReason.SUSPECT_WORD
+    return ""
 
 
-def needs_moderation(*, name: str, body: str) -> bool:
-    """Spam signals: too many links, or a word from REVIEWSITE_COMMENT_BLOCKLIST."""
-    return text.count_links(body) > MAX_LINKS or _blocked_word(f"{name}\n{body}")
+class Banned(Exception):
+    """The commenter is banned or suspended (the Ban is in .ban); nothing was written."""
+
+    def __init__(self, ban: Ban):
+        super().__init__(str(ban))
+        self.ban = ban
+
+
+def active_ban(*, reader: str | None, email: str = "") -> Ban | None:
+    return Ban.objects.active().covering(reader=reader, email=email).order_by("until").last()
+
+
+def is_newcomer(*, reader: str, email: str = "") -> bool:
+    """Fewer than COMMENT_PREMODERATE of this commenter's comments are published.
+
+    The commenter is the reader id (cookie or account) or, once confirmed, the e-mail
+    address: an unconfirmed address could be anyone's, so it proves nothing.
+    """
+    needed = settings.COMMENT_PREMODERATE
+    if not needed:
+        return False
+    who = Q(reader=reader)
+    if (
+        email
+        and MailAddress.objects.filter(
+            email=email.strip().lower(), confirmed_at__isnull=False
+        ).exists()
+    ):
+        who |= Q(email__iexact=email.strip())
+    published = Comment.objects.filter(who, status=Comment.Status.PUBLISHED)
+    return published[:needed].count() < needed
 
 
 def comment_post(
@@ -73,14 +114,18 @@ def comment_post(
     """Save a reader's comment, published at once or held for moderation.
 
     Held ("pending") comments are not shown and their rating does not count until a
-    moderator publishes them. The one-rating-per-reader constraint is the real guard
-    against double rating; hitting it raises AlreadyRated and nothing is written.
+    moderator publishes them: spam signals hold a comment, and so does being new
+    (is_newcomer). A banned commenter raises Banned and nothing is written. The
+    one-rating-per-reader constraint is the real guard against double rating; hitting it
+    raises AlreadyRated and nothing is written.
     """
-    status = (
-        Comment.Status.PENDING
-        if needs_moderation(name=name, body=body)
-        else Comment.Status.PUBLISHED
+    ban = active_ban(reader=reader, email=email)
+    if ban is not None:
+        raise Banned(ban)
+    hold = spam_signal(name=name, body=body) or (
+        HoldReason.NEWCOMER if is_newcomer(reader=reader, email=email) else ""
     )
+    status = Comment.Status.PENDING if hold else Comment.Status.PUBLISHED
     notify_replies = notify_replies and bool(email)
     try:
         with transaction.atomic():
@@ -93,6 +138,7 @@ def comment_post(
                 rating=None if parent else rating,
                 spoiler=spoiler,
                 status=status,
+                hold_reason=hold,
                 reader=reader,
                 ip_address=ip_address,
                 user_agent=user_agent[:USER_AGENT_MAX],
@@ -102,11 +148,103 @@ def comment_post(
                 subscription_request(email=email)
             if comment.status == Comment.Status.PUBLISHED:
                 reply_notify(reply=comment)
+            else:
+                moderators_alert(comment=comment)
             return comment
     except IntegrityError:
         if rating is not None and Comment.objects.rating_by(review=review, reader=reader):
             raise AlreadyRated from None
         raise
+
+
+# --- A reader's own comment --------------------------------------------------------------
+
+DELETED_TEXT = "[deleted by its author]"
+
+
+class NotYours(PermissionDenied):
+    """Only the reader who posted a comment (same cookie or account) may change it."""
+
+
+class EditClosed(Exception):
+    """The edit window has passed, or the comment can no longer be edited (removed, deleted)."""
+
+
+def _own(comment: Comment, reader: str | None) -> Comment:
+    """The comment's locked row, if this reader posted it (else NotYours)."""
+    current = _locked(comment)
+    if not reader or current.reader != reader:
+        raise NotYours("Only the reader who posted this comment can change it.")
+    return current
+
+
+def _keep_version(current: Comment, now) -> None:
+    CommentVersion.objects.create(
+        comment=current,
+        body=current.body,
+        rating=current.rating,
+        spoiler=current.spoiler,
+        written_at=current.edited_at or current.created_at,
+        replaced_at=now,
+    )
+
+
+def comment_edit(
+    *, comment: Comment, reader: str | None, body: str, rating: int | None, spoiler: bool
+) -> Comment:
+    """Change a reader's own comment within settings.COMMENT_EDIT_MINUTES of posting it.
+
+    The previous text is kept as a CommentVersion for moderators. The edit is checked like
+    a new comment: links or a suspect word hold it for a moderator ("an edit waiting").
+    A rating may change too (not be added to a reply); the average follows, since it is
+    counted from the rows.
+    """
+    with transaction.atomic():
+        current = _own(comment, reader)
+        now = timezone.now()
+        if not current.is_editable(now):
+            raise EditClosed
+        _keep_version(current, now)
+        current.body = body
+        current.rating = None if current.parent_id else rating
+        current.spoiler = spoiler
+        current.edited_at = now
+        fields = ["body", "rating", "spoiler", "edited_at"]
+        if spam_signal(name=current.name, body=body):
+            current.status = Comment.Status.PENDING
+            current.hold_reason = HoldReason.EDIT
+            fields += ["status", "hold_reason"]
+        try:
+            with transaction.atomic():
+                current.save(update_fields=fields)
+        except IntegrityError:
+            raise AlreadyRated from None
+        if current.status == Comment.Status.PENDING:
+            moderators_alert(comment=current)
+        return current
+
+
+def comment_delete(*, comment: Comment, reader: str | None) -> Comment:
+    """A reader takes back their own comment, at any time: a soft delete.
+
+    The row stays so replies keep their thread; readers see "[deleted by its author]"
+    in its place (nothing, if no reply needs it), and its rating no longer counts (it is
+    cleared, so the reader may rate the review again). Moderators keep the text as a
+    version.
+    """
+    with transaction.atomic():
+        current = _own(comment, reader)
+        if current.status == Comment.Status.DELETED:
+            return current
+        now = timezone.now()
+        _keep_version(current, now)
+        current.body = DELETED_TEXT
+        current.rating = None
+        current.spoiler = False
+        current.notify_replies = False
+        current.status = Comment.Status.DELETED
+        current.save(update_fields=["body", "rating", "spoiler", "notify_replies", "status"])
+        return current
 
 
 # --- Reply e-mails ------------------------------------------------------------------------
@@ -217,10 +355,110 @@ def reply_notify(*, reply: Comment) -> bool:
     return True
 
 
+# --- Moderator alerts ---------------------------------------------------------------------
+
+
+def _alerted(frequency: str) -> list[AbstractBaseUser]:
+    """Active moderators with an address who chose this frequency."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, moderator_alerts__frequency=frequency)
+        .exclude(email="")
+    )
+    return [user for user in users if user.has_perm(MODERATE)]
+
+
+def _first_alert(user: AbstractBaseUser, comment: Comment) -> bool:
+    """Record that this moderator is told about this comment; False if they were already."""
+    try:
+        with transaction.atomic():
+            AlertSent.objects.create(user=user, comment=comment)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _alert_context(comment: Comment) -> dict:
+    return {
+        "comment": comment,
+        "review": comment.review,
+        "why": comment.get_hold_reason_display() or "Awaiting moderation",
+        "page_url": mail.absolute(comment.page_url(moderator=True)),
+        "admin_url": mail.absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
+        "settings_url": mail.absolute(reverse("comments:alerts")),
+    }
+
+
+def moderators_alert(*, comment: Comment) -> int:
+    """E-mail the moderators who asked for one message per comment that this one waits
+    for them (held or hidden by reports); returns how many were queued.
+
+    A moderator is told about a comment once, ever (AlertSent's unique pair): a comment
+    held, approved, reported and hidden again sends nothing more.
+    """
+    sent = 0
+    for user in _alerted(ModeratorAlerts.Frequency.EACH):
+        if not _first_alert(user, comment):
+            continue
+        mail.send(
+            to=user.email,
+            subject=f"Waiting for a moderator: {comment.name} on {comment.review.headline}",
+            template="moderator_alert",
+            context=_alert_context(comment),
+        )
+        sent += 1
+    return sent
+
+
+def moderation_digest(*, frequency: str) -> int:
+    """One message to each moderator on this digest (hourly or daily) listing the comments
+    waiting that they have not been told about; returns how many messages were queued."""
+    sent = 0
+    now = timezone.now()
+    for user in _alerted(frequency):
+        waiting = (
+            Comment.objects.filter(status=Comment.Status.PENDING)
+            .exclude(pk__in=AlertSent.objects.filter(user=user).values("comment_id"))
+            .select_related("review")
+            .order_by("created_at")
+        )
+        fresh = [comment for comment in waiting if _first_alert(user, comment)]
+        ModeratorAlerts.objects.filter(user=user).update(last_digest_at=now)
+        if not fresh:
+            continue
+        mail.send(
+            to=user.email,
+            subject=f"{len(fresh)} comment{'s' if len(fresh) > 1 else ''} waiting for a "
+            f"moderator on {settings.SITE_NAME}",
+            template="moderator_digest",
+            context={
+                "comments": [_alert_context(comment) for comment in fresh],
+                "settings_url": mail.absolute(reverse("comments:alerts")),
+            },
+        )
+        sent += 1
+    return sent
+
+
+def moderator_alerts_set(*, user: AbstractBaseUser, frequency: str) -> ModeratorAlerts:
+    _check_moderator(user)
+    alerts, _ = ModeratorAlerts.objects.update_or_create(
+        user=user, defaults={"frequency": ModeratorAlerts.Frequency(frequency)}
+    )
+    return alerts
+
+
 # --- Moderation ---------------------------------------------------------------------------
 
 #: The fields a moderation action changes; everything else about a comment is the reader's.
-MODERATION_FIELDS = ["status", "removed_at", "removed_by", "removal_reason", "removal_note"]
+MODERATION_FIELDS = [
+    "status",
+    "removed_at",
+    "removed_by",
+    "removal_reason",
+    "removal_note",
+    "hold_reason",
+]
 
 
 def _check_moderator(user: AbstractBaseUser) -> None:
@@ -286,7 +524,7 @@ def comment_remove(
     reason = Reason(reason)
     with transaction.atomic():
         current = _locked(comment)
-        if current.status == Comment.Status.REMOVED:
+        if current.status in (Comment.Status.REMOVED, Comment.Status.DELETED):
             return None
         now = timezone.now()
         _apply(
@@ -342,6 +580,58 @@ def comment_approve(*, comment: Comment, by: AbstractBaseUser) -> ModerationActi
         return _log(comment=current, action="approve", by=by)
 
 
+BAN_LENGTHS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "forever": None}
+
+
+def commenter_ban(
+    *,
+    comment: Comment,
+    by: AbstractBaseUser,
+    length: str,
+    reason: str,
+    note: str = "",
+    remove: bool = True,
+) -> Ban:
+    """Ban or suspend the author of a comment: their reader id (cookie or account) and
+    e-mail address may not post until the ban ends (or ever, for good).
+
+    Recorded with its reason in the moderation log; with remove the comment is removed
+    too (one more log line). A purged or erased author has no reader id left to ban.
+    """
+    _check_moderator(by)
+    reason = Reason(reason)
+    now = timezone.now()
+    span = BAN_LENGTHS[length]
+    reader = "" if comment.reader.startswith("erased:") else comment.reader
+    label = Ban.Length(length).label.lower()
+    with transaction.atomic():
+        ban = Ban.objects.create(
+            reader=reader,
+            email=comment.email.strip().lower(),
+            comment=comment,
+            reason=reason,
+            note=note,
+            until=None if span is None else now + span,
+            created_by=by,
+        )
+        _log(
+            comment=comment,
+            action="ban",
+            by=by,
+            reason=reason,
+            note=text.excerpt(f"{label}: {note}" if note else label, 500),
+        )
+        if remove:
+            comment_remove(comment=comment, by=by, reason=reason, note=note)
+    return ban
+
+
+def ban_lift(*, ban: Ban, by: AbstractBaseUser) -> bool:
+    """End a ban early; False when it was already over or lifted."""
+    _check_moderator(by)
+    return bool(Ban.objects.active().filter(pk=ban.pk).update(lifted_at=timezone.now()))
+
+
 def comment_report(
     *,
     comment: Comment,
@@ -369,7 +659,9 @@ def comment_report(
                 current.status == Comment.Status.PUBLISHED
                 and open_reports >= settings.COMMENT_REPORT_THRESHOLD
             ):
-                _apply(comment, current, status=Comment.Status.PENDING)
+                _apply(
+                    comment, current, status=Comment.Status.PENDING, hold_reason=HoldReason.REPORTS
+                )
                 _log(
                     comment=current,
                     action="hide",
@@ -378,6 +670,7 @@ def comment_report(
                     reason=reason,
                     note=f"{open_reports} open reports",
                 )
+                moderators_alert(comment=current)
             return report
     except IntegrityError:
         if Report.objects.filter(comment=comment, reader=reader).exists():

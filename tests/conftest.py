@@ -49,6 +49,7 @@ def production_env(tmp_path_factory) -> dict:
         "DJANGO_SECRET_KEY": "test-only-" + "k" * 30 + "abcdefghijklmnopqrstuvwxyz",
         "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(static_root),
+        "REVIEWSITE_COMMENT_PREMODERATE": "0",  # as in _isolated below
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -65,6 +66,9 @@ def _isolated(settings, tmp_path):
     """Each test gets its own media folder, an empty cache and fast password hashing."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Most tests post as a stranger and expect to see the comment; pre-moderation of
+    # newcomers has its own tests (tests/comments/test_premoderation.py).
+    settings.COMMENT_PREMODERATE = 0
     for each in caches.all():
         each.clear()
     pagecache.forget_local()

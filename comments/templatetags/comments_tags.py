@@ -14,7 +14,14 @@ from django.utils.timesince import timesince
 
 from comments import text
 from comments.forms import CommentForm
-from comments.models import COMMENTS_PER_PAGE, Comment, RatingSummary, Reason, star_states
+from comments.models import (
+    COMMENTS_PER_PAGE,
+    Comment,
+    RatingSummary,
+    Reason,
+    comments_open,
+    star_states,
+)
 from comments.services import MODERATE
 from comments.views import MESSAGE_TAG
 from reviews.models import Review
@@ -39,12 +46,22 @@ def comment_section(context, review: Review) -> dict:
     rating only to readers who have not rated yet (reader_id never creates an id).
     """
     request = context["request"]
+    # The reader's own comments here, in one query: their rating (any status counts, as
+    # in rating_by), and which get Edit and Delete (then their list is their own).
+    reader = reader_id(request)
+    own = (
+        Comment.objects.filter(review=review, reader=reader).values_list("pk", "rating", "status")
+        if reader
+        else []
+    )
+    rated = next((stars for _, stars, _ in own if stars is not None), None)
+    mine = {pk for pk, _, status in own if status != Comment.Status.DELETED}
     form = context.get("comment_form")
     if form is None:
         user = request.user
         form = CommentForm(
             review=review,
-            rated=Comment.objects.rating_by(review=review, reader=reader_id(request)),
+            rated=rated,
             reply_to=request.GET.get("reply_to"),
             initial={"name": (user.get_full_name() or user.get_username())[:60]}
             if user.is_authenticated
@@ -81,9 +98,12 @@ def comment_section(context, review: Review) -> dict:
         "count": review.reader_rating.comments,
         # A reader's list is the same for everyone until the comments change; relative
         # dates ("5 minutes ago") are redrawn each minute.
-        "cache_list": not moderator and not comment_notices,
+        "cache_list": not moderator and not comment_notices and not mine,
+        "mine": mine,
+        "edit_since": timezone.now() - timedelta(minutes=settings.COMMENT_EDIT_MINUTES),
         "minute": timezone.now().strftime("%Y%m%d%H%M"),
-        "open": review.is_live,
+        "open": comments_open(review),
+        "live": review.is_live,
         "moderator": moderator,
         "reasons": Reason.choices,
         "notices": notices,

@@ -1,13 +1,17 @@
 """Comment views, split by audience: readers (public) and moderators (moderation)."""
 
 from comments.views.mail import confirm_email, unsubscribe
-from comments.views.moderation import approve, remove, restore
-from comments.views.public import MESSAGE_TAG, post_comment, report
+from comments.views.moderation import alerts, approve, ban, remove, restore
+from comments.views.public import MESSAGE_TAG, delete, edit, post_comment, report
 
 __all__ = [
     "MESSAGE_TAG",
+    "alerts",
     "approve",
+    "ban",
     "confirm_email",
+    "delete",
+    "edit",
     "post_comment",
     "remove",
     "report",

@@ -1,4 +1,4 @@
-"""What moderators do on the site: remove, restore and approve comments.
+"""What moderators do on the site: remove, restore and approve comments, ban authors.
 
 GET shows a confirmation page and never changes anything; POST acts through
 comments.services and goes back (POST-redirect-GET) to the comment on the review page,
@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from comments import services
-from comments.forms import RemoveForm
-from comments.models import Comment
+from comments.forms import BanForm, ModeratorAlertsForm, RemoveForm
+from comments.models import Comment, ModeratorAlerts
 from comments.views.public import notify
 
 ALREADY_REMOVED = "This comment was already removed: nothing changed."
@@ -132,3 +132,50 @@ def approve(request, pk):
         done="Comment approved: readers see it now.",
         not_applicable="This comment is not awaiting moderation ({status}): nothing changed.",
     )
+
+
+@moderator_required
+def ban(request, pk):
+    """Ban or suspend a comment's author (cookie, e-mail address, account), with a reason;
+    the comment is removed too unless the moderator unticks it."""
+    comment = _comment(pk)
+    if request.method == "GET":
+        return _confirm(request, comment, "ban", form=BanForm())
+    form = BanForm(request.POST)
+    if not form.is_valid():
+        return _confirm(request, comment, "ban", form=form, status=400)
+    data = form.cleaned_data
+    made = services.commenter_ban(
+        comment=comment,
+        by=request.user,
+        length=data["length"],
+        reason=data["reason"],
+        note=data["note"],
+        remove=data["remove"],
+    )
+    notify(
+        request,
+        messages.SUCCESS,
+        f"{comment.name} is banned from commenting {made.length_label}"
+        f"{' and the comment is removed' if data['remove'] else ''}.",
+        comment=comment,
+    )
+    return redirect(_back(request, comment))
+
+
+@moderator_required
+def alerts(request):
+    """A moderator's own alert setting: none, one e-mail per comment, or a digest.
+
+    Templates: comments/moderator_alerts.html
+    Context: form, email
+    """
+    current = ModeratorAlerts.objects.filter(user=request.user).first()
+    form = ModeratorAlertsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.moderator_alerts_set(user=request.user, frequency=form.cleaned_data["frequency"])
+        messages.success(request, "Your alert setting is saved.")
+        return redirect("comments:alerts")
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "email": request.user.email}
+    return render(request, "comments/moderator_alerts.html", context, status=status)
