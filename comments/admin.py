@@ -18,12 +18,14 @@ from django.utils.timezone import localtime
 from comments import services
 from comments.forms import RemoveForm
 from comments.models import (
+    QUEUE_ORDER,
     Ban,
     Comment,
     CommentVersion,
     MailAddress,
     ModerationAction,
     Report,
+    commenter_history,
 )
 from comments.templatetags.comments_tags import ago
 from comments.text import excerpt
@@ -41,8 +43,10 @@ COMMENT_FIELDS = [
     "body",
     "created_at",
     "edited_at",
+    "pinned",
+    "by_staff",
 ]
-WHO_FIELDS = ["email", "ip_address", "user_agent", "reader"]
+WHO_FIELDS = ["author_history", "email", "ip_address", "user_agent", "reader"]
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -130,6 +134,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         "hold_reason",
         *REMOVAL_FIELDS,
         "removed_by_name",
+        "author_history",
         "removed_at",
         *COMMENT_FIELDS,
         *WHO_FIELDS,
@@ -143,7 +148,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         )
 
     def get_ordering(self, request):
-        return ["queue_rank", "-open_reports", "-created_at", "-pk"]
+        return QUEUE_ORDER
 
     def get_fieldsets(self, request, obj=None):
         moderation = ["status", "hold_reason"]
@@ -196,6 +201,8 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     def state(self, comment: Comment) -> str:
         if comment.status == Comment.Status.REMOVED and comment.removal_reason:
             return f"Removed ({comment.get_removal_reason_display().lower()})"
+        if comment.status == Comment.Status.PENDING and comment.hold_reason:
+            return f"Awaiting moderation ({comment.get_hold_reason_display().lower()})"
         return comment.get_status_display()
 
     @admin.display(description="Open reports", ordering="-open_reports")
@@ -210,6 +217,19 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     @admin.display(description="Review")
     def review_link(self, comment: Comment) -> str:
         return format_html('<a href="{}">{}</a>', comment.review.get_absolute_url(), comment.review)
+
+    @admin.display(description="Author's history")
+    def author_history(self, comment: Comment) -> str:
+        """What this commenter (same reader id, or same e-mail address) posted before and
+        what became of it, and their bans: the context a decision needs."""
+        history = commenter_history(comment=comment)
+        counts = ", ".join(f"{count} {label.lower()}" for label, count in history.counts) or "—"
+        bans = format_html_join(
+            "",
+            "<li>{} ({}) {}</li>",
+            ((b.created_at.date(), b.get_reason_display(), b.length_label) for b in history.bans),
+        )
+        return format_html("{}{}", counts, format_html("<ul>{}</ul>", bans) if history.bans else "")
 
     @admin.display(description="Removed by")
     def removed_by_name(self, comment: Comment) -> str:
@@ -269,6 +289,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                tell_author=form.cleaned_data["tell_author"],
             )
             removed, skipped = (removed + 1, skipped) if entry else (removed, skipped + 1)
         self._report(request, removed, "Removed", skipped, "already removed")

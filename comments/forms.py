@@ -324,6 +324,11 @@ class RemoveForm(forms.Form):
             "(it has %(show_value)d)."
         },
     )
+    tell_author = forms.BooleanField(
+        label="Tell the author by e-mail",
+        required=False,
+        help_text="The decision and the reason (not your note), if they confirmed their address.",
+    )
 
 
 class BanForm(RemoveForm):
@@ -341,11 +346,25 @@ class BanForm(RemoveForm):
     )
     remove = forms.BooleanField(label="Remove this comment too", required=False, initial=True)
 
-    field_order = ["length", "reason", "note", "remove"]
+    field_order = ["length", "reason", "note", "remove", "tell_author"]
 
 
 class ModeratorAlertsForm(forms.ModelForm):
-    """How a moderator wants to hear about comments that wait for them."""
+    """How a moderator wants to hear about comments that wait for them, and where."""
+
+    email = forms.EmailField(
+        label="Your e-mail address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Please enter an e-mail address like name@example.com."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        wants = cleaned.get("frequency") not in (None, ModeratorAlerts.Frequency.OFF)
+        if wants and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter the address the alerts should go to.")
+        return cleaned
 
     class Meta:
         model = ModeratorAlerts

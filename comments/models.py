@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 
 from reviews.models import Review, star_average
@@ -82,6 +82,35 @@ class HoldReason(models.TextChoices):
     EDIT = "edit", "An edit waiting"
 
 
+#: How readers may sort a review's comments (?sort=); pinned comments come first in each.
+SORTS = {"newest": "Newest", "oldest": "Oldest", "best": "Best"}
+
+#: The moderation queue's order (the admin's changelist uses it too).
+QUEUE_ORDER = [
+    "queue_rank",
+    "-open_reports",
+    F("queue_since").asc(nulls_last=True),
+    "-created_at",
+    "-pk",
+]
+
+
+def _thread_order(sort: str):
+    """A sort key that puts threads in for_review_page's order for this sort."""
+
+    def key(top: "Comment"):
+        when = (top.created_at.timestamp(), top.pk)
+        if sort == "oldest":
+            return (not top.pinned, *when)
+        if sort == "best":
+            replies = sum(1 for r in top.thread_replies if r.status == Comment.Status.PUBLISHED)
+            unrated = top.rating is None
+            return (not top.pinned, unrated, -(top.rating or 0), -replies, -when[0], -when[1])
+        return (not top.pinned, -when[0], -when[1])
+
+    return key
+
+
 class CommentQuerySet(models.QuerySet):
     def published(self):
         """What readers see and what counts: published comments.
@@ -97,28 +126,49 @@ class CommentQuerySet(models.QuerySet):
             open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
         )
 
-    def for_review_page(self, review: Review, *, moderator: bool = False):
-        """Top-level comments of a review, newest first: what the page lists (its threads
-        are then read with threads()).
+    def for_review_page(self, review: Review, *, moderator: bool = False, sort: str = "newest"):
+        """Top-level comments of a review, editor's picks first, then newest first (or
+        oldest, or best: highest-rated, then most replied): what the page lists (its
+        threads are then read with threads()).
 
         Readers get published threads, plus a hidden comment's thread when it has
         published replies (shown under a placeholder). Moderators get every comment,
         whatever its status.
         """
         top = self if moderator else self.filter(self._reader_visible(review))
-        return top.filter(review=review, parent__isnull=True).order_by("-created_at", "-pk")
+        top = top.filter(review=review, parent__isnull=True)
+        if sort == "oldest":
+            return top.order_by("-pinned", "created_at", "pk")
+        if sort == "best":
+            return top.annotate(
+                published_replies=Count(
+                    "replies", filter=Q(replies__status=Comment.Status.PUBLISHED)
+                )
+            ).order_by(
+                "-pinned",
+                F("rating").desc(nulls_last=True),
+                "-published_replies",
+                "-created_at",
+                "-pk",
+            )
+        return top.order_by("-pinned", "-created_at", "-pk")
 
     def moderation_queue(self):
-        """Every comment, the moderation queue first (E's in_moderation()): comments
-        awaiting moderation, then the most reported, then the newest."""
+        """Every comment, the moderation queue first (E's in_moderation()), by priority:
+        reported comments (the most reported first), then the others awaiting moderation;
+        within the queue the oldest first, as it has waited longest. The rest follow,
+        newest first."""
         return (
             self.with_open_reports()
             .annotate(
                 queue_rank=Case(
-                    When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)
-                )
+                    When(open_reports__gt=0, then=Value(0)),
+                    When(status=Comment.Status.PENDING, then=Value(1)),
+                    default=Value(2),
+                ),
+                queue_since=Case(When(queue_rank__lt=2, then=F("created_at")), default=None),
             )
-            .order_by("queue_rank", "-open_reports", "-created_at", "-pk")
+            .order_by(*QUEUE_ORDER)
         )
 
     def rating_summary(self) -> RatingSummary:
@@ -162,9 +212,11 @@ class CommentQuerySet(models.QuerySet):
         )
         return Q(status=Comment.Status.PUBLISHED) | Q(pk__in=replies.values("parent_id"))
 
-    def threads(self, page_ids, *, moderator: bool = False) -> list["Comment"]:
-        """The top-level comments with these ids, newest first, each with its replies
-        (oldest first) in .thread_replies: one query for the whole page.
+    def threads(
+        self, page_ids, *, moderator: bool = False, sort: str = "newest"
+    ) -> list["Comment"]:
+        """The top-level comments with these ids in for_review_page's order, each with its
+        replies (oldest first) in .thread_replies: one query for the whole page.
 
         page_ids may be a sliced queryset of ids, which becomes a subquery.
         """
@@ -178,7 +230,7 @@ class CommentQuerySet(models.QuerySet):
         tops = [row for row in rows if row.parent_id is None]
         for top in tops:
             top.thread_replies = [row for row in rows if row.parent_id == top.pk]
-        tops.sort(key=lambda row: (row.created_at, row.pk), reverse=True)
+        tops.sort(key=_thread_order(sort))
         return tops
 
     def rating_by(self, *, review: Review, reader: str | None) -> int | None:
@@ -280,19 +332,30 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(
         null=True, blank=True, help_text="Its author last changed it; earlier versions are kept."
     )
+    pinned = models.BooleanField(
+        "editor's pick",
+        default=False,
+        help_text="Shown first, labelled “Editor’s pick” (comments, not replies).",
+    )
+    by_staff = models.BooleanField(
+        "by staff", default=False, help_text="Posted from a staff account: shown with a badge."
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        permissions = [("moderate_comment", "Can remove, restore and approve comments")]
+        permissions = [
+            ("moderate_comment", "Can remove, restore and approve comments"),
+            ("pin_comment", "Can pin a comment as an editor's pick"),
+        ]
         indexes = [
             models.Index(fields=["review", "status", "-created_at"], name="comment_review_page"),
             # A page of threads, newest first, reads this in order and stops after 20.
             models.Index(
-                fields=["review", "-created_at", "-id"],
+                fields=["review", "-pinned", "-created_at", "-id"],
                 condition=Q(parent__isnull=True),
-                name="comment_threads_newest",
+                name="comment_threads_picks_newest",
             ),
         ]
         constraints = [
@@ -327,12 +390,14 @@ class Comment(models.Model):
         """The comment on the page of comments that shows it to a reader, or to a
         moderator (who sees hidden threads too, so the pages differ)."""
         thread = self.parent or self
+        newer = Q(created_at__gt=thread.created_at) | Q(
+            created_at=thread.created_at, pk__gt=thread.pk
+        )
+        # Editor's picks come first: a pick follows the newer picks, the rest every pick.
+        before = Q(pinned=True) & newer if thread.pinned else Q(pinned=True) | newer
         newer = (
             Comment.objects.for_review_page(thread.review, moderator=moderator)
-            .filter(
-                Q(created_at__gt=thread.created_at)
-                | Q(created_at=thread.created_at, pk__gt=thread.pk)
-            )
+            .filter(before)
             .count()
         )
         page = newer // COMMENTS_PER_PAGE + 1
@@ -563,6 +628,28 @@ class Ban(models.Model):
         if self.until is None:
             return "for good"
         return f"until {self.until:%Y-%m-%d %H:%M} UTC"
+
+
+@dataclass(frozen=True)
+class History:
+    """A commenter's record, for the moderation queue."""
+
+    counts: list[tuple[str, int]]  # (status label, how many), for the statuses that occur
+    bans: list[Ban]
+
+
+def commenter_history(*, comment: Comment) -> History:
+    """Every comment by the same reader id or e-mail address (this one included), counted
+    by status, and the bans on them: what the queue shows beside a held comment."""
+    who = Q(reader=comment.reader)
+    if comment.email:
+        who |= Q(email__iexact=comment.email)
+    rows = dict(
+        Comment.objects.filter(who).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    counts = [(label, rows[value]) for value, label in Comment.Status.choices if rows.get(value)]
+    bans = list(Ban.objects.covering(reader=comment.reader, email=comment.email))
+    return History(counts=counts, bans=bans)
 
 
 class ModeratorAlerts(models.Model):

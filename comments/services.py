@@ -110,6 +110,7 @@ def comment_post(
     ip_address: str | None,
     user_agent: str,
     notify_replies: bool = False,
+    by_staff: bool = False,
 ) -> Comment:
     """Save a reader's comment, published at once or held for moderation.
 
@@ -122,9 +123,9 @@ def comment_post(
     ban = active_ban(reader=reader, email=email)
     if ban is not None:
         raise Banned(ban)
-    hold = spam_signal(name=name, body=body) or (
-        HoldReason.NEWCOMER if is_newcomer(reader=reader, email=email) else ""
-    )
+    # Staff accounts are known to the newsroom: they are never newcomers.
+    newcomer = not by_staff and is_newcomer(reader=reader, email=email)
+    hold = spam_signal(name=name, body=body) or (HoldReason.NEWCOMER if newcomer else "")
     status = Comment.Status.PENDING if hold else Comment.Status.PUBLISHED
     notify_replies = notify_replies and bool(email)
     try:
@@ -143,6 +144,7 @@ def comment_post(
                 ip_address=ip_address,
                 user_agent=user_agent[:USER_AGENT_MAX],
                 notify_replies=notify_replies,
+                by_staff=by_staff,
             )
             if notify_replies:
                 subscription_request(email=email)
@@ -440,8 +442,14 @@ def moderation_digest(*, frequency: str) -> int:
     return sent
 
 
-def moderator_alerts_set(*, user: AbstractBaseUser, frequency: str) -> ModeratorAlerts:
+def moderator_alerts_set(
+    *, user: AbstractBaseUser, frequency: str, email: str | None = None
+) -> ModeratorAlerts:
+    """Save a moderator's alert choice, and the account's e-mail address if given."""
     _check_moderator(user)
+    if email is not None and email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
     alerts, _ = ModeratorAlerts.objects.update_or_create(
         user=user, defaults={"frequency": ModeratorAlerts.Frequency(frequency)}
     )
@@ -511,14 +519,20 @@ def _resolve_reports(comment: Comment, when) -> None:
 
 
 def comment_remove(
-    *, comment: Comment, by: AbstractBaseUser, reason: str, note: str = ""
+    *,
+    comment: Comment,
+    by: AbstractBaseUser,
+    reason: str,
+    note: str = "",
+    tell_author: bool = False,
 ) -> ModerationAction | None:
     """Take a comment off the page, recording who removed it, when and why.
 
     A soft delete: text, author details and rating stay in the row (the rating stops
     counting because only published comments count), so comment_restore can undo it.
-    Open reports count as dealt with. Returns the log entry, or None when the comment
-    was already removed and nothing changed.
+    Open reports count as dealt with. With tell_author the author is e-mailed the
+    decision and its reason (decision_notify). Returns the log entry, or None when the
+    comment was already removed and nothing changed.
     """
     _check_moderator(by)
     reason = Reason(reason)
@@ -526,6 +540,7 @@ def comment_remove(
         current = _locked(comment)
         if current.status in (Comment.Status.REMOVED, Comment.Status.DELETED):
             return None
+        was = current.status
         now = timezone.now()
         _apply(
             comment,
@@ -537,7 +552,57 @@ def comment_remove(
             removal_note=note,
         )
         _resolve_reports(current, now)
+        if tell_author:
+            decision_notify(comment=current, was=was)
         return _log(comment=current, action="remove", by=by, reason=reason, note=note)
+
+
+def decision_notify(*, comment: Comment, was: str) -> bool:
+    """E-mail a comment's author that a moderator removed it (or, if it was waiting,
+    rejected it) and why, as the EU Digital Services Act's statement of reasons asks;
+    True if queued. Only to an address its owner confirmed: an address typed in the form
+    could be anyone's. The moderator's note is internal and is not sent."""
+    email = comment.email.strip().lower()
+    if (
+        not email
+        or not MailAddress.objects.filter(email=email, confirmed_at__isnull=False).exists()
+    ):
+        return False
+    rejected = was == Comment.Status.PENDING
+    mail.send(
+        to=email,
+        subject=f"Your comment on {comment.review.headline} was "
+        f"{'not published' if rejected else 'removed'}",
+        template="decision",
+        context={
+            "comment": comment,
+            "review": comment.review,
+            "rejected": rejected,
+            "reason": comment.get_removal_reason_display(),
+        },
+        unsubscribe_url=mail.unsubscribe_url(email),
+    )
+    return True
+
+
+PIN = "comments.pin_comment"
+
+
+def comment_pin(*, comment: Comment, by: AbstractBaseUser, pinned: bool) -> bool:
+    """Pin a published comment as an editor's pick (shown first, labelled), or unpin it;
+    False when nothing changed. Replies cannot be picks: threads are what is ordered."""
+    if not by.has_perm(PIN):
+        raise PermissionDenied("Only editors and moderators can pin comments.")
+    with transaction.atomic():
+        current = _locked(comment)
+        if current.parent_id is not None or current.pinned == pinned:
+            return False
+        if pinned and current.status != Comment.Status.PUBLISHED:
+            return False
+        current.pinned = pinned
+        current.save(update_fields=["pinned"])
+        comment.pinned = pinned
+        return True
 
 
 def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
@@ -591,6 +656,7 @@ def commenter_ban(
     reason: str,
     note: str = "",
     remove: bool = True,
+    tell_author: bool = False,
 ) -> Ban:
     """Ban or suspend the author of a comment: their reader id (cookie or account) and
     e-mail address may not post until the ban ends (or ever, for good).
@@ -622,7 +688,9 @@ def commenter_ban(
             note=text.excerpt(f"{label}: {note}" if note else label, 500),
         )
         if remove:
-            comment_remove(comment=comment, by=by, reason=reason, note=note)
+            comment_remove(
+                comment=comment, by=by, reason=reason, note=note, tell_author=tell_author
+            )
     return ban
 
 

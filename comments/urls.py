@@ -13,6 +13,7 @@ urlpatterns = [
     path("comments/<int:pk>/restore/", views.restore, name="restore"),
     path("comments/<int:pk>/approve/", views.approve, name="approve"),
     path("comments/<int:pk>/ban/", views.ban, name="ban"),
+    path("comments/<int:pk>/pin/", views.pin, name="pin"),
     path("comments/moderation/alerts/", views.alerts, name="alerts"),
     path("comments/mail/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("comments/mail/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

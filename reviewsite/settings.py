@@ -199,7 +199,9 @@ RATELIMIT_ENABLE = env.boolean("RATELIMIT_ENABLE", default=True)
 #: (requests, seconds) per scope; each is an environment variable "N/period".
 RATELIMITS = {
     "vote-ip": env.rate("RATELIMIT_VOTE_IP", "30/10m"),
-    "comment-ip": env.rate("RATELIMIT_COMMENT_IP", "5/10m"),
+    # Comments are limited per reader first; the per-IP ceiling is higher, so readers
+    # behind one carrier or office address are not blocked together.
+    "comment-ip": env.rate("RATELIMIT_COMMENT_IP", "30/10m"),
     "comment-voter": env.rate("RATELIMIT_COMMENT_VOTER", "5/10m"),
     "report-ip": env.rate("RATELIMIT_REPORT_IP", "10/10m"),
 }
@@ -230,7 +232,12 @@ COMMENT_BANNED_WORDS = [word.casefold() for word in env.listing("REVIEWSITE_COMM
 # --- E-mail and the task queue ----------------------------------------------------------
 
 #: The site's address as links in e-mails spell it (mail has no request to build them from).
-SITE_URL = env.url("REVIEWSITE_SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/")
+#: By default the address make run and make serve listen on (PORT, 8000).
+SITE_URL = env.url(
+    "REVIEWSITE_SITE_URL",
+    f"http://127.0.0.1:{env.integer('PORT', 8000, minimum=1, maximum=65535)}",
+    ("http", "https"),
+).rstrip("/")
 EMAIL_HOST = env.string("DJANGO_EMAIL_HOST")
 EMAIL_PORT = env.integer("DJANGO_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.string("DJANGO_EMAIL_HOST_USER")

@@ -1,7 +1,7 @@
 """Comment views, split by audience: readers (public) and moderators (moderation)."""
 
 from comments.views.mail import confirm_email, unsubscribe
-from comments.views.moderation import alerts, approve, ban, remove, restore
+from comments.views.moderation import alerts, approve, ban, pin, remove, restore
 from comments.views.public import MESSAGE_TAG, delete, edit, post_comment, report
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "confirm_email",
     "delete",
     "edit",
+    "pin",
     "post_comment",
     "remove",
     "report",

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from comments import services
 from comments.forms import BanForm, ModeratorAlertsForm, RemoveForm
@@ -81,6 +81,7 @@ def remove(request, pk):
         by=request.user,
         reason=form.cleaned_data["reason"],
         note=form.cleaned_data["note"],
+        tell_author=form.cleaned_data["tell_author"],
     )
     if entry is None:  # another moderator was quicker
         notify(request, messages.INFO, ALREADY_REMOVED, comment=comment)
@@ -152,6 +153,7 @@ def ban(request, pk):
         reason=data["reason"],
         note=data["note"],
         remove=data["remove"],
+        tell_author=data["tell_author"],
     )
     notify(
         request,
@@ -168,14 +170,35 @@ def alerts(request):
     """A moderator's own alert setting: none, one e-mail per comment, or a digest.
 
     Templates: comments/moderator_alerts.html
-    Context: form, email
+    Context: form
     """
     current = ModeratorAlerts.objects.filter(user=request.user).first()
-    form = ModeratorAlertsForm(request.POST or None, instance=current)
+    form = ModeratorAlertsForm(
+        request.POST or None, instance=current, initial={"email": request.user.email}
+    )
     if request.method == "POST" and form.is_valid():
-        services.moderator_alerts_set(user=request.user, frequency=form.cleaned_data["frequency"])
+        services.moderator_alerts_set(
+            user=request.user,
+            frequency=form.cleaned_data["frequency"],
+            email=form.cleaned_data["email"],
+        )
         messages.success(request, "Your alert setting is saved.")
         return redirect("comments:alerts")
     status = 400 if form.is_bound else 200
-    context = {"form": form, "email": request.user.email}
-    return render(request, "comments/moderator_alerts.html", context, status=status)
+    return render(request, "comments/moderator_alerts.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_POST
+@login_required
+@permission_required(services.PIN, raise_exception=True)
+def pin(request, pk):
+    """Pin a comment as an editor's pick, or unpin it (the button says which)."""
+    comment = _comment(pk)
+    pinned = request.POST.get("pinned") == "1"
+    if services.comment_pin(comment=comment, by=request.user, pinned=pinned):
+        done = "Pinned as an editor’s pick." if pinned else "No longer an editor’s pick."
+        notify(request, messages.SUCCESS, done, comment=comment)
+    else:
+        notify(request, messages.INFO, "Nothing changed.", comment=comment)
+    return redirect(_back(request, comment))

@@ -92,6 +92,7 @@ def post_comment(request, slug):
             ip_address=ip,
             user_agent=request.headers.get("User-Agent", ""),
             notify_replies=data["notify_replies"],
+            by_staff=request.user.is_staff,
         )
     except services.AlreadyRated:
         form.rated = Comment.objects.rating_by(review=review, reader=reader)

@@ -91,3 +91,29 @@ def test_ban_and_alert_pages_have_no_axe_violations(live_server, page, axe):
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector(".message--success, .alert-success, [role=status]")
     assert axe(page) == [], "alerts saved"
+
+
+def test_sorted_picked_badged_and_reported_states_have_no_axe_violations(live_server, page, axe):
+    from reviewsite.roles import EDITORS
+
+    base = live_server.url
+    review = make_review()
+    pick = make_comment(review, name="Picked", rating=5, pinned=True)
+    make_comment(review, name="Staffer", parent=pick, by_staff=True, body="Thanks!")
+    rude = make_comment(review, name="Rude", body="Rude words.")
+    page.goto(base + reverse("comments:report", args=[rude.pk]))
+    page.get_by_label("Spam or advertising").check()
+    page.get_by_role("button", name="Send report").click()
+    page.wait_for_selector(".comment__reported")
+    assert axe(page) == [], "editor's pick, staff badge, reported, sort links"
+    page.goto(base + review.get_absolute_url() + "?sort=best")
+    assert axe(page) == [], "sorted by best"
+    make_user("ed", groups=[EDITORS], is_staff=True, password=PASSWORD)
+    page.goto(f"{base}/admin/login/?next=/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.goto(base + review.get_absolute_url())
+    assert page.get_by_role("button", name="Unpin Picked’s comment").is_visible()
+    assert axe(page) == [], "editor's pin buttons"

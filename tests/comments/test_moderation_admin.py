@@ -26,7 +26,9 @@ def report(comment, *reasons):
 
 
 class TestQueue:
-    def test_pending_first_then_most_reported_then_newest(self, client, moderator):
+    def test_most_reported_first_then_awaiting_moderation_oldest_first_then_the_rest(
+        self, client, moderator
+    ):
         review = make_review()
         now = timezone.now()
 
@@ -43,7 +45,9 @@ class TestQueue:
         at(60, "Oldest")
         client.force_login(moderator)
         html = client.get(CHANGELIST).content.decode()
-        order = ["Old pending", "Reported twice", "Reported once", "Newest", "Removed", "Oldest"]
+        # Reported first (the most reported first), then awaiting moderation, oldest first
+        # within the queue; the rest newest first.
+        order = ["Reported twice", "Reported once", "Old pending", "Newest", "Removed", "Oldest"]
         assert names_in_order(html, order) == order
         assert "Comments: awaiting moderation and reported first" in html
 

@@ -27,7 +27,9 @@ def alerted(moderator):
 def opt_in(user, frequency: str) -> Client:
     client = Client()
     client.force_login(user)
-    response = client.post(reverse("comments:alerts"), {"frequency": frequency})
+    response = client.post(
+        reverse("comments:alerts"), {"frequency": frequency, "email": user.email}
+    )
     assert response.status_code == 302
     assert "Your alert setting is saved." in client.get(response["Location"]).content.decode()
     return client
@@ -99,6 +101,18 @@ class TestDigest:
 
 
 class TestSettingsPage:
+    def test_the_address_is_set_on_the_page_and_required_for_alerts(self, db, moderator):
+        client = Client()
+        client.force_login(moderator)
+        url = reverse("comments:alerts")
+        refused = client.post(url, {"frequency": "each", "email": ""})
+        assert refused.status_code == 400
+        assert "Enter the address the alerts should go to." in refused.content.decode()
+        assert client.post(url, {"frequency": "daily", "email": "m@example.com"}).status_code == 302
+        moderator.refresh_from_db()
+        assert moderator.email == "m@example.com"
+        assert moderator.moderator_alerts.frequency == "daily"
+
     def test_readers_cannot_open_it_and_strangers_are_sent_to_log_in(self, db):
         url = reverse("comments:alerts")
         assert Client().get(url).status_code == 302

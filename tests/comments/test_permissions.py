@@ -186,6 +186,7 @@ def test_moderators_hold_exactly_the_moderation_rights():
         "comments.view_moderationaction",
         "comments.view_commentversion",
         "comments.view_ban",
+        "comments.pin_comment",
     }
 
 

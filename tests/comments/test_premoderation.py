@@ -69,6 +69,11 @@ class TestNewcomers:
         post(Client(), review, email="Known@Example.com", body="From my new laptop.")
         assert last().status == "published"
 
+    def test_staff_are_never_newcomers(self, client, premoderate, editor):
+        client.force_login(editor)
+        post(client, make_review(), body="A word from the editor.")
+        assert last().status == "published"
+
     def test_an_unconfirmed_address_proves_nothing(self, premoderate):
         review = make_review()
         make_comment(review, email="known@example.com")
