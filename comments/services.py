@@ -292,7 +292,9 @@ def subscription_confirm(*, email: str, sent_at: int) -> MailAddress:
         address = MailAddress.objects.select_for_update().filter(email=email).first()
         if address is None:
             raise StaleLink
-        if address.unsubscribed_at and address.unsubscribed_at.timestamp() > sent_at:
+        # Whole seconds, as the link carries: a link sent in the second of the unsubscribe
+        # (a reader opting in again at once) still works.
+        if address.unsubscribed_at and int(address.unsubscribed_at.timestamp()) > sent_at:
             raise StaleLink
         changes = {"unsubscribed_at": None}
         if address.confirmed_at is None:
@@ -310,8 +312,10 @@ def subscription_stop(*, email: str, comment_id: int | None) -> int:
     comments = Comment.objects.filter(email__iexact=email, notify_replies=True)
     with transaction.atomic():
         if comment_id is None:
+            # The owner may opt in again at once: the one-a-day limit on confirmations is
+            # for strangers typing their address, and starts afresh.
             MailAddress.objects.filter(email=email, unsubscribed_at__isnull=True).update(
-                unsubscribed_at=timezone.now()
+                unsubscribed_at=timezone.now(), confirmation_sent_at=None
             )
         else:
             comments = comments.filter(pk=comment_id)

@@ -8,6 +8,7 @@ import time
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from comments import services
 from comments.models import Comment, MailAddress
 from tests.comments.posting import post
 from tests.factories import make_comment, make_review
@@ -134,8 +135,6 @@ class TestReplyMail:
         assert smtp.messages_to(ADDRESS) == []
 
     def test_a_held_reply_is_mailed_once_when_a_moderator_approves_it(self, smtp, moderator):
-        from comments import services
-
         client = Client()
         review = make_review()
         comment = confirmed_comment(client, smtp, review)
@@ -191,6 +190,16 @@ class TestUnsubscribing:
         (only,) = smtp.messages_to(ADDRESS)
         assert "Reply three." in only.part("text/plain")
 
+    def test_after_unsubscribing_the_reader_can_opt_in_again_at_once(self, smtp):
+        client = Client()
+        review = make_review()
+        confirmed_comment(client, smtp, review)
+        services.subscription_stop(email=ADDRESS, comment_id=None)
+        opt_in(client, review, body="Back again.")
+        run_worker(smtp)
+        confirm(smtp)
+        assert MailAddress.objects.get(email=ADDRESS).is_active
+
 
 class TestMailServerDown:
     def test_a_message_waits_and_is_delivered_once_the_server_is_back(self, smtp):
@@ -240,8 +249,6 @@ class TestHeaderInjection:
             name="Eve\r\nBcc: victim@example.net",
             body="Hello",
         )
-        from comments import services
-
         services.reply_notify(reply=Comment.objects.get(body="Hello"))
         run_worker(smtp)
         (message,) = smtp.inbox
