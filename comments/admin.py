@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.timezone import localtime
 
 from comments import services
-from comments.forms import RemoveForm
+from comments.forms import BanForm, RemoveForm
 from comments.models import (
     QUEUE_ORDER,
     Ban,
@@ -126,7 +126,13 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     list_per_page = 50
     search_fields = ["name", "body", "email"]
     date_hierarchy = "created_at"
-    actions = ["remove_selected", "restore_selected", "approve_selected", "purge_selected"]
+    actions = [
+        "remove_selected",
+        "restore_selected",
+        "approve_selected",
+        "ban_selected",
+        "purge_selected",
+    ]
     inlines = [VersionInline, ReportInline, HistoryInline]
     readonly_fields = [
         "moderate",
@@ -293,6 +299,29 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
             )
             removed, skipped = (removed + 1, skipped) if entry else (removed, skipped + 1)
         self._report(request, removed, "Removed", skipped, "already removed")
+
+    @admin.action(permissions=["moderate"], description="Ban the authors of selected comments")
+    def ban_selected(self, request, queryset):
+        confirmed = "confirm" in request.POST
+        form = BanForm(request.POST if confirmed else None)
+        if not (confirmed and form.is_valid()):
+            return self._intermediate(
+                request,
+                queryset,
+                action="ban_selected",
+                title="Ban the authors of these comments?",
+                template="ban_selected.html",
+                form=form,
+            )
+        for comment in queryset:  # BanForm's fields are commenter_ban's arguments
+            services.commenter_ban(comment=comment, by=request.user, **form.cleaned_data)
+        count = queryset.count()
+        self.message_user(
+            request,
+            f"Banned the {_plural(count, 'author', 'authors')} "
+            f"{Ban.Length(form.cleaned_data['length']).label.lower()}.",
+            messages.SUCCESS,
+        )
 
     @admin.action(permissions=["moderate"], description="Restore selected comments")
     def restore_selected(self, request, queryset):

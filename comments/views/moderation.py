@@ -146,15 +146,8 @@ def ban(request, pk):
     if not form.is_valid():
         return _confirm(request, comment, "ban", form=form, status=400)
     data = form.cleaned_data
-    made = services.commenter_ban(
-        comment=comment,
-        by=request.user,
-        length=data["length"],
-        reason=data["reason"],
-        note=data["note"],
-        remove=data["remove"],
-        tell_author=data["tell_author"],
-    )
+    # BanForm's fields are exactly commenter_ban's arguments.
+    made = services.commenter_ban(comment=comment, by=request.user, **data)
     notify(
         request,
         messages.SUCCESS,

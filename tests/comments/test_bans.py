@@ -143,6 +143,27 @@ class TestAdmin:
         made.refresh_from_db()
         assert made.lifted_at is not None
 
+    def test_the_queue_bans_the_authors_of_selected_comments_after_asking(self, staff):
+        review = make_review()
+        first = posted(Client(), review, email="one@example.com")
+        second = posted(Client(), review, email="two@example.com")
+        changelist = reverse("admin:comments_comment_changelist")
+        selected = {"action": "ban_selected", "_selected_action": [first.pk, second.pk]}
+        asking = staff.post(changelist, selected)
+        assert asking.status_code == 200
+        assert "Ban the authors of these comments?" in asking.content.decode()
+        refused = staff.post(changelist, selected | {"confirm": "yes", "length": "7d"})
+        assert "Choose why" in refused.content.decode() and not Ban.objects.exists()
+        done = staff.post(
+            changelist, selected | {"confirm": "yes", "length": "7d", "reason": "spam"}
+        )
+        assert done.status_code == 302
+        assert set(Ban.objects.values_list("email", flat=True)) == {
+            "one@example.com",
+            "two@example.com",
+        }
+        assert ModerationAction.objects.filter(action="ban").count() == 2
+
     def test_the_comments_admin_page_links_to_the_ban_page(self, staff):
         comment = make_comment(make_review())
         page = staff.get(reverse("admin:comments_comment_change", args=[comment.pk]))

@@ -114,11 +114,12 @@ class TestActionsOffered:
         ]
         return [part.split('"')[0] for part in select.split('value="')[1:] if part[0] != '"']
 
-    def test_moderators_get_remove_restore_and_approve(self, client, moderator):
+    def test_moderators_get_remove_restore_approve_and_ban(self, client, moderator):
         assert self.actions(client, moderator) == [
             "remove_selected",
             "restore_selected",
             "approve_selected",
+            "ban_selected",
         ]
 
     def test_superusers_may_also_purge_but_never_bulk_delete(self, client, superuser):
@@ -126,6 +127,7 @@ class TestActionsOffered:
             "remove_selected",
             "restore_selected",
             "approve_selected",
+            "ban_selected",
             "purge_selected",
         ]
 
