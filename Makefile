@@ -41,10 +41,13 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (demo review: /reviews/ballard-season-1-review/, admin: /admin/)"
+	@# The task worker (e-mail) runs beside the dev server and stops with it; mail goes to this console.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style on this machine. Without DJANGO_SECRET_KEY a random key is kept in the
-# git-ignored .secret-key so sessions survive restarts.
+# git-ignored .secret-key so sessions survive restarts. The task worker (e-mail) runs beside
+# gunicorn and is stopped when gunicorn (which takes over this shell's pid) ends.
 serve: install
 	@test -n "$$DJANGO_SECRET_KEY" -o -s .secret-key || $(BIN)/python -c \
 		"import secrets; print(secrets.token_urlsafe(50))" > .secret-key

@@ -16,8 +16,17 @@ from django.utils.http import urlencode
 from django.utils.timezone import localtime
 
 from comments import services
-from comments.forms import RemoveForm
-from comments.models import Comment, ModerationAction, Report
+from comments.forms import BanForm, RemoveForm
+from comments.models import (
+    QUEUE_ORDER,
+    Ban,
+    Comment,
+    CommentVersion,
+    MailAddress,
+    ModerationAction,
+    Report,
+    commenter_history,
+)
 from comments.templatetags.comments_tags import ago
 from comments.text import excerpt
 
@@ -25,8 +34,19 @@ QUEUE_TITLE = "Comments: awaiting moderation and reported first"
 # The comment's page, all read-only. Foreign keys are shown through methods: the admin
 # would link a review or a user to admin pages a moderator is not allowed to open.
 REMOVAL_FIELDS = ("removal_reason", "removal_note")
-COMMENT_FIELDS = ["review_link", "parent", "name", "rating", "spoiler", "body", "created_at"]
-WHO_FIELDS = ["email", "ip_address", "user_agent", "reader"]
+COMMENT_FIELDS = [
+    "review_link",
+    "parent",
+    "name",
+    "rating",
+    "spoiler",
+    "body",
+    "created_at",
+    "edited_at",
+    "pinned",
+    "by_staff",
+]
+WHO_FIELDS = ["author_history", "email", "ip_address", "user_agent", "reader"]
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -84,6 +104,12 @@ class HistoryInline(ReadOnlyInline):
     verbose_name_plural = "moderation history"
 
 
+class VersionInline(ReadOnlyInline):
+    model = CommentVersion
+    fields = ["written_at", "body", "rating", "spoiler", "replaced_at"]
+    verbose_name_plural = "earlier versions (before its author edited or deleted it)"
+
+
 @admin.register(Comment)
 class CommentAdmin(NoWrites, admin.ModelAdmin):
     """The moderation queue: pending comments first, then the most reported, then newest."""
@@ -100,13 +126,21 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     list_per_page = 50
     search_fields = ["name", "body", "email"]
     date_hierarchy = "created_at"
-    actions = ["remove_selected", "restore_selected", "approve_selected", "purge_selected"]
-    inlines = [ReportInline, HistoryInline]
+    actions = [
+        "remove_selected",
+        "restore_selected",
+        "approve_selected",
+        "ban_selected",
+        "purge_selected",
+    ]
+    inlines = [VersionInline, ReportInline, HistoryInline]
     readonly_fields = [
         "moderate",
         "status",
+        "hold_reason",
         *REMOVAL_FIELDS,
         "removed_by_name",
+        "author_history",
         "removed_at",
         *COMMENT_FIELDS,
         *WHO_FIELDS,
@@ -120,10 +154,10 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         )
 
     def get_ordering(self, request):
-        return ["queue_rank", "-open_reports", "-created_at", "-pk"]
+        return QUEUE_ORDER
 
     def get_fieldsets(self, request, obj=None):
-        moderation = ["status"]
+        moderation = ["status", "hold_reason"]
         if obj is not None and obj.status == Comment.Status.REMOVED:
             moderation += [REMOVAL_FIELDS, ("removed_by_name", "removed_at")]
         if obj is not None and self.has_moderate_permission(request):
@@ -173,6 +207,8 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     def state(self, comment: Comment) -> str:
         if comment.status == Comment.Status.REMOVED and comment.removal_reason:
             return f"Removed ({comment.get_removal_reason_display().lower()})"
+        if comment.status == Comment.Status.PENDING and comment.hold_reason:
+            return f"Awaiting moderation ({comment.get_hold_reason_display().lower()})"
         return comment.get_status_display()
 
     @admin.display(description="Open reports", ordering="-open_reports")
@@ -187,6 +223,19 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     @admin.display(description="Review")
     def review_link(self, comment: Comment) -> str:
         return format_html('<a href="{}">{}</a>', comment.review.get_absolute_url(), comment.review)
+
+    @admin.display(description="Author's history")
+    def author_history(self, comment: Comment) -> str:
+        """What this commenter (same reader id, or same e-mail address) posted before and
+        what became of it, and their bans: the context a decision needs."""
+        history = commenter_history(comment=comment)
+        counts = ", ".join(f"{count} {label.lower()}" for label, count in history.counts) or "—"
+        bans = format_html_join(
+            "",
+            "<li>{} ({}) {}</li>",
+            ((b.created_at.date(), b.get_reason_display(), b.length_label) for b in history.bans),
+        )
+        return format_html("{}{}", counts, format_html("<ul>{}</ul>", bans) if history.bans else "")
 
     @admin.display(description="Removed by")
     def removed_by_name(self, comment: Comment) -> str:
@@ -203,6 +252,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
             links.append(("comments:approve", "Approve…"))
         if comment.status == Comment.Status.REMOVED:
             links.append(("comments:restore", "Restore…"))
+        links.append(("comments:ban", "Ban author…"))
         return format_html_join(
             " ",
             '<a class="button" href="{}?{}">{}</a>',
@@ -245,9 +295,33 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                tell_author=form.cleaned_data["tell_author"],
             )
             removed, skipped = (removed + 1, skipped) if entry else (removed, skipped + 1)
         self._report(request, removed, "Removed", skipped, "already removed")
+
+    @admin.action(permissions=["moderate"], description="Ban the authors of selected comments")
+    def ban_selected(self, request, queryset):
+        confirmed = "confirm" in request.POST
+        form = BanForm(request.POST if confirmed else None)
+        if not (confirmed and form.is_valid()):
+            return self._intermediate(
+                request,
+                queryset,
+                action="ban_selected",
+                title="Ban the authors of these comments?",
+                template="ban_selected.html",
+                form=form,
+            )
+        for comment in queryset:  # BanForm's fields are commenter_ban's arguments
+            services.commenter_ban(comment=comment, by=request.user, **form.cleaned_data)
+        count = queryset.count()
+        self.message_user(
+            request,
+            f"Banned the {_plural(count, 'author', 'authors')} "
+            f"{Ban.Length(form.cleaned_data['length']).label.lower()}.",
+            messages.SUCCESS,
+        )
 
     @admin.action(permissions=["moderate"], description="Restore selected comments")
     def restore_selected(self, request, queryset):
@@ -353,3 +427,39 @@ class ModerationActionAdmin(NoWrites, admin.ModelAdmin):
         return super().changelist_view(
             request, {"title": "Moderation log", **(extra_context or {})}
         )
+
+
+@admin.register(MailAddress)
+class MailAddressAdmin(admin.ModelAdmin):
+    """Readers' addresses for reply e-mails: who confirmed, who unsubscribed. Only the
+    reader's own links change them, so the admin shows them read-only."""
+
+    list_display = ["email", "confirmed_at", "unsubscribed_at", "created_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "unsubscribed_at"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "created_at", "confirmation_sent_at", "confirmed_at"]
+
+
+@admin.register(Ban)
+class BanAdmin(NoWrites, admin.ModelAdmin):
+    """Banned and suspended commenters. Bans are made from a comment ("Ban author…", on the
+    site or its admin page) so they always name what led to them; here they can be lifted."""
+
+    list_display = ["created_at", "email", "reader", "reason", "length", "created_by", "lifted_at"]
+    list_filter = ["reason", ("lifted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "=reader", "note"]
+    fields = ["created_at", "email", "reader", "comment", "reason", "note", "until", "lifted_at"]
+    readonly_fields = fields
+    actions = ["lift_selected"]
+
+    @admin.display(description="Length")
+    def length(self, ban: Ban) -> str:
+        return ban.length_label
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(services.MODERATE)
+
+    @admin.action(permissions=["moderate"], description="Lift selected bans")
+    def lift_selected(self, request, queryset):
+        lifted = sum(1 for ban in queryset if services.ban_lift(ban=ban, by=request.user))
+        self.message_user(request, f"{_plural(lifted, 'ban', 'bans')} lifted.", messages.SUCCESS)

@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from comments import text
-from comments.models import Comment, Reason, Report
+from comments.models import Ban, Comment, ModeratorAlerts, Reason, Report
 from reviews.models import Review
 
 STAMP_SALT = "comments.CommentForm.stamp"
@@ -54,6 +54,20 @@ class ReaderText(forms.CharField):
         return text.clean(super().to_python(value))
 
 
+class PublishableText(ReaderText):
+    """Readers' text that may not hold a word from REVIEWSITE_COMMENT_BANNED_WORDS."""
+
+    def validate(self, value):
+        super().validate(value)
+        word = text.find_word(value, settings.COMMENT_BANNED_WORDS)
+        if word:
+            raise ValidationError(
+                f"We don’t publish “{word}”. Please rephrase and post again; your text is "
+                "kept here.",
+                code="banned_word",
+            )
+
+
 class Honeypot(forms.TextInput):
     """A field only bots fill in. Never rendered with a value, so a person whose browser
     autofilled it can simply post again."""
@@ -70,7 +84,7 @@ class CommentForm(forms.ModelForm):
 
     RATING_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
 
-    name = ReaderText(
+    name = PublishableText(
         label="Name",
         max_length=60,
         help_text="Shown with your comment.",
@@ -85,9 +99,16 @@ class CommentForm(forms.ModelForm):
         label="Email (optional)",
         required=False,
         max_length=254,
-        help_text="Never shown. Only used if we need to reach you about your comment.",
+        help_text="Never shown. Used to tell you about replies if you ask, or if we need to "
+        "reach you about your comment.",
         error_messages={"invalid": "Please enter an email address like name@example.com."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    notify_replies = forms.BooleanField(
+        label="E-mail me when someone replies",
+        required=False,
+        help_text="We send one e-mail to confirm the address first; every message has a "
+        "one-click unsubscribe.",
     )
     rating = forms.TypedChoiceField(
         label="Your rating (optional)",
@@ -98,7 +119,7 @@ class CommentForm(forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose a rating from 1 to 5 stars, or no rating."},
     )
-    body = ReaderText(
+    body = PublishableText(
         label="Comment",
         max_length=5000,
         error_messages={
@@ -123,7 +144,7 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ["name", "email", "rating", "body", "spoiler"]
+        fields = ["name", "email", "notify_replies", "rating", "body", "spoiler"]
 
     def __init__(
         self, *args, review: Review, rated: int | None = None, reply_to: str | None = None, **kwargs
@@ -141,6 +162,7 @@ class CommentForm(forms.ModelForm):
         self.helper.template = "comments/includes/crispy_fields.html"
         self.helper.layout = Layout(
             Div("name", "email", css_class="comment-form__who"),
+            "notify_replies",
             *(
                 [Field("rating", template="comments/includes/star_input.html")]
                 if self.offers_rating
@@ -219,6 +241,19 @@ class CommentForm(forms.ModelForm):
                 "Please check your comment and post it again.",
                 code="too_fast",
             )
+        if (
+            cleaned.get("notify_replies")
+            and not cleaned.get("email")
+            and "email" not in self.errors
+        ):
+            self.add_error(
+                "email",
+                ValidationError(
+                    "Enter your e-mail address to be told about replies, or untick "
+                    "“E-mail me when someone replies”.",
+                    code="notify_without_email",
+                ),
+            )
         if cleaned.get("rating") is not None:
             # Non-field errors: the form no longer shows stars in either case.
             if cleaned.get("parent") is not None:
@@ -233,6 +268,28 @@ class CommentForm(forms.ModelForm):
             elif self.rated is not None:
                 self.add_error(None, ValidationError(ALREADY_RATED, code="already_rated"))
         return cleaned
+
+
+class CommentEditForm(forms.ModelForm):
+    """A reader's change to their own comment: its text, spoiler flag and (on a comment,
+    not a reply) rating. comments.services.comment_edit decides and writes."""
+
+    body = CommentForm.declared_fields["body"]
+    rating = CommentForm.declared_fields["rating"]
+    spoiler = CommentForm.declared_fields["spoiler"]
+
+    class Meta:
+        model = Comment
+        fields = ["rating", "body", "spoiler"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.parent_id is not None:
+            del self.fields["rating"]
+
+    def _post_clean(self):
+        # The model is not changed here: the service does that, on a locked row.
+        pass
 
 
 NOTE_MAX = Report._meta.get_field("note").max_length
@@ -267,6 +324,53 @@ class RemoveForm(forms.Form):
             "(it has %(show_value)d)."
         },
     )
+    tell_author = forms.BooleanField(
+        label="Tell the author by e-mail",
+        required=False,
+        help_text="The decision and the reason (not your note), if they confirmed their address.",
+    )
+
+
+class BanForm(RemoveForm):
+    """How long a moderator bans a commenter, and why (the reason and note of RemoveForm)."""
+
+    length = forms.ChoiceField(
+        label="For how long",
+        choices=Ban.Length.choices,
+        initial=Ban.Length.DAY,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how long the ban lasts.",
+            "invalid_choice": "Choose 1 day, 7 days or for good.",
+        },
+    )
+    remove = forms.BooleanField(label="Remove this comment too", required=False, initial=True)
+
+    field_order = ["length", "reason", "note", "remove", "tell_author"]
+
+
+class ModeratorAlertsForm(forms.ModelForm):
+    """How a moderator wants to hear about comments that wait for them, and where."""
+
+    email = forms.EmailField(
+        label="Your e-mail address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Please enter an e-mail address like name@example.com."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        wants = cleaned.get("frequency") not in (None, ModeratorAlerts.Frequency.OFF)
+        if wants and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter the address the alerts should go to.")
+        return cleaned
+
+    class Meta:
+        model = ModeratorAlerts
+        fields = ["frequency"]
+        labels = {"frequency": "E-mail me about comments held or hidden by reports"}
+        widgets = {"frequency": forms.RadioSelect}
 
 
 class ReportForm(forms.ModelForm):

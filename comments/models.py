@@ -1,10 +1,11 @@
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 
 from reviews.models import Review, star_average
@@ -52,6 +53,15 @@ def star_states(value: Decimal | int | None) -> list[str]:
     return states
 
 
+def comments_open(review: Review) -> bool:
+    """Whether readers may comment on this review now: it is live, not closed by hand,
+    and not older than settings.COMMENTS_CLOSE_AFTER days (0: no limit)."""
+    if not review.is_live or review.comments_closed:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER
+    return not days or timezone.now() < review.published_at + timedelta(days=days)
+
+
 class Reason(models.TextChoices):
     """Why a comment is reported or removed; readers and moderators pick from the same list."""
 
@@ -60,6 +70,45 @@ class Reason(models.TextChoices):
     OFF_TOPIC = "off-topic", "Off-topic"
     PERSONAL_DATA = "personal-data", "Personal data"
     OTHER = "other", "Other"
+
+
+class HoldReason(models.TextChoices):
+    """Why a comment waits for a moderator: what the queue shows beside it."""
+
+    LINKS = "links", "Too many links"
+    SUSPECT_WORD = "suspect-word", "A suspect word"
+    NEWCOMER = "newcomer", "A new commenter"
+    REPORTS = "reports", "Reported by readers"
+    EDIT = "edit", "An edit waiting"
+
+
+#: How readers may sort a review's comments (?sort=); pinned comments come first in each.
+SORTS = {"newest": "Newest", "oldest": "Oldest", "best": "Best"}
+
+#: The moderation queue's order (the admin's changelist uses it too).
+QUEUE_ORDER = [
+    "queue_rank",
+    "-open_reports",
+    F("queue_since").asc(nulls_last=True),
+    "-created_at",
+    "-pk",
+]
+
+
+def _thread_order(sort: str):
+    """A sort key that puts threads in for_review_page's order for this sort."""
+
+    def key(top: "Comment"):
+        when = (top.created_at.timestamp(), top.pk)
+        if sort == "oldest":
+            return (not top.pinned, *when)
+        if sort == "best":
+            replies = sum(1 for r in top.thread_replies if r.status == Comment.Status.PUBLISHED)
+            unrated = top.rating is None
+            return (not top.pinned, unrated, -(top.rating or 0), -replies, -when[0], -when[1])
+        return (not top.pinned, -when[0], -when[1])
+
+    return key
 
 
 class CommentQuerySet(models.QuerySet):
@@ -77,28 +126,49 @@ class CommentQuerySet(models.QuerySet):
             open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
         )
 
-    def for_review_page(self, review: Review, *, moderator: bool = False):
-        """Top-level comments of a review, newest first: what the page lists (its threads
-        are then read with threads()).
+    def for_review_page(self, review: Review, *, moderator: bool = False, sort: str = "newest"):
+        """Top-level comments of a review, editor's picks first, then newest first (or
+        oldest, or best: highest-rated, then most replied): what the page lists (its
+        threads are then read with threads()).
 
         Readers get published threads, plus a hidden comment's thread when it has
         published replies (shown under a placeholder). Moderators get every comment,
         whatever its status.
         """
         top = self if moderator else self.filter(self._reader_visible(review))
-        return top.filter(review=review, parent__isnull=True).order_by("-created_at", "-pk")
+        top = top.filter(review=review, parent__isnull=True)
+        if sort == "oldest":
+            return top.order_by("-pinned", "created_at", "pk")
+        if sort == "best":
+            return top.annotate(
+                published_replies=Count(
+                    "replies", filter=Q(replies__status=Comment.Status.PUBLISHED)
+                )
+            ).order_by(
+                "-pinned",
+                F("rating").desc(nulls_last=True),
+                "-published_replies",
+                "-created_at",
+                "-pk",
+            )
+        return top.order_by("-pinned", "-created_at", "-pk")
 
     def moderation_queue(self):
-        """Every comment, the moderation queue first (E's in_moderation()): comments
-        awaiting moderation, then the most reported, then the newest."""
+        """Every comment, the moderation queue first (E's in_moderation()), by priority:
+        reported comments (the most reported first), then the others awaiting moderation;
+        within the queue the oldest first, as it has waited longest. The rest follow,
+        newest first."""
         return (
             self.with_open_reports()
             .annotate(
                 queue_rank=Case(
-                    When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)
-                )
+                    When(open_reports__gt=0, then=Value(0)),
+                    When(status=Comment.Status.PENDING, then=Value(1)),
+                    default=Value(2),
+                ),
+                queue_since=Case(When(queue_rank__lt=2, then=F("created_at")), default=None),
             )
-            .order_by("queue_rank", "-open_reports", "-created_at", "-pk")
+            .order_by(*QUEUE_ORDER)
         )
 
     def rating_summary(self) -> RatingSummary:
@@ -142,9 +212,11 @@ class CommentQuerySet(models.QuerySet):
         )
         return Q(status=Comment.Status.PUBLISHED) | Q(pk__in=replies.values("parent_id"))
 
-    def threads(self, page_ids, *, moderator: bool = False) -> list["Comment"]:
-        """The top-level comments with these ids, newest first, each with its replies
-        (oldest first) in .thread_replies: one query for the whole page.
+    def threads(
+        self, page_ids, *, moderator: bool = False, sort: str = "newest"
+    ) -> list["Comment"]:
+        """The top-level comments with these ids in for_review_page's order, each with its
+        replies (oldest first) in .thread_replies: one query for the whole page.
 
         page_ids may be a sliced queryset of ids, which becomes a subquery.
         """
@@ -158,7 +230,7 @@ class CommentQuerySet(models.QuerySet):
         tops = [row for row in rows if row.parent_id is None]
         for top in tops:
             top.thread_replies = [row for row in rows if row.parent_id == top.pk]
-        tops.sort(key=lambda row: (row.created_at, row.pk), reverse=True)
+        tops.sort(key=_thread_order(sort))
         return tops
 
     def rating_by(self, *, review: Review, reader: str | None) -> int | None:
@@ -175,11 +247,16 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+#: The statuses in which a comment's author may still edit it (within the window).
+OWN_EDITABLE = frozenset({"published", "pending"})
+
+
 class Comment(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
         PENDING = "pending", "Awaiting moderation"
         REMOVED = "removed", "Removed"
+        DELETED = "deleted", "Deleted by its author"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -234,19 +311,51 @@ class Comment(models.Model):
     )
     removal_reason = models.CharField(max_length=20, choices=Reason, blank=True)
     removal_note = models.CharField(max_length=500, blank=True)
+    hold_reason = models.CharField(
+        max_length=20,
+        choices=HoldReason,
+        blank=True,
+        help_text="Why it waits (or waited) for a moderator.",
+    )
+    notify_replies = models.BooleanField(
+        "e-mail replies",
+        default=False,
+        help_text="The author asked to be e-mailed when someone replies (once the address "
+        "is confirmed).",
+    )
+    notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the author of the comment this one answers was e-mailed about it "
+        "(at most once).",
+    )
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its author last changed it; earlier versions are kept."
+    )
+    pinned = models.BooleanField(
+        "editor's pick",
+        default=False,
+        help_text="Shown first, labelled “Editor’s pick” (comments, not replies).",
+    )
+    by_staff = models.BooleanField(
+        "by staff", default=False, help_text="Posted from a staff account: shown with a badge."
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        permissions = [("moderate_comment", "Can remove, restore and approve comments")]
+        permissions = [
+            ("moderate_comment", "Can remove, restore and approve comments"),
+            ("pin_comment", "Can pin a comment as an editor's pick"),
+        ]
         indexes = [
             models.Index(fields=["review", "status", "-created_at"], name="comment_review_page"),
             # A page of threads, newest first, reads this in order and stops after 20.
             models.Index(
-                fields=["review", "-created_at", "-id"],
+                fields=["review", "-pinned", "-created_at", "-id"],
                 condition=Q(parent__isnull=True),
-                name="comment_threads_newest",
+                name="comment_threads_picks_newest",
             ),
         ]
         constraints = [
@@ -259,7 +368,7 @@ class Comment(models.Model):
                 name="comment_reply_has_no_rating",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["published", "pending", "removed"]),
+                condition=Q(status__in=["published", "pending", "removed", "deleted"]),
                 name="comment_status_known",
             ),
             models.UniqueConstraint(
@@ -281,17 +390,27 @@ class Comment(models.Model):
         """The comment on the page of comments that shows it to a reader, or to a
         moderator (who sees hidden threads too, so the pages differ)."""
         thread = self.parent or self
+        newer = Q(created_at__gt=thread.created_at) | Q(
+            created_at=thread.created_at, pk__gt=thread.pk
+        )
+        # Editor's picks come first: a pick follows the newer picks, the rest every pick.
+        before = Q(pinned=True) & newer if thread.pinned else Q(pinned=True) | newer
         newer = (
             Comment.objects.for_review_page(thread.review, moderator=moderator)
-            .filter(
-                Q(created_at__gt=thread.created_at)
-                | Q(created_at=thread.created_at, pk__gt=thread.pk)
-            )
+            .filter(before)
             .count()
         )
         page = newer // COMMENTS_PER_PAGE + 1
         query = f"?comments={page}" if page > 1 else ""
         return f"{self.review.get_absolute_url()}{query}#comment-{self.pk}"
+
+    @property
+    def edit_until(self):
+        """Until when its author may still edit it (they may delete it at any time)."""
+        return self.created_at + timedelta(minutes=settings.COMMENT_EDIT_MINUTES)
+
+    def is_editable(self, now=None) -> bool:
+        return self.status in OWN_EDITABLE and (now or timezone.now()) < self.edit_until
 
 
 class Report(models.Model):
@@ -346,6 +465,7 @@ class ModerationAction(models.Model):
         APPROVE = "approve", "Approved"
         HIDE = "hide", "Hidden by reports"
         PURGE = "purge", "Purged"
+        BAN = "ban", "Banned its author"
 
     created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
     action = models.CharField(max_length=10, choices=Action)
@@ -382,10 +502,190 @@ class ModerationAction(models.Model):
         verbose_name_plural = "moderation log"
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["remove", "restore", "approve", "hide", "purge"]),
+                condition=Q(action__in=["remove", "restore", "approve", "hide", "purge", "ban"]),
                 name="moderation_action_known",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_action_display()} comment {self.comment_number} by {self.moderator_name}"
+
+
+class MailAddressQuerySet(models.QuerySet):
+    def active(self):
+        """Addresses that may be sent reply e-mails: confirmed and not unsubscribed."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+class MailAddress(models.Model):
+    """A reader's e-mail address and whether it may be sent reply notifications.
+
+    Nothing is sent to an address before its owner confirmed it through a signed link;
+    unsubscribing from every comment stops everything until they confirm again.
+    """
+
+    email = models.EmailField(unique=True, help_text="Stored lower-cased.")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="At most one confirmation e-mail a day."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Unsubscribed from every comment; no mail is sent."
+    )
+
+    objects = MailAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "reader e-mail address"
+        verbose_name_plural = "reader e-mail addresses"
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class CommentVersion(models.Model):
+    """What a comment said before its author edited or deleted it: moderators see every
+    version, readers only the current one (marked "edited")."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField(max_length=5000)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    spoiler = models.BooleanField(default=False)
+    written_at = models.DateTimeField(help_text="When this version was posted or last edited.")
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self):
+        return f"Version of comment {self.comment_id} from {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Bans in force: not lifted, and for good or not yet over."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
+
+    def covering(self, *, reader: str | None, email: str = ""):
+        """Bans on this reader id (a cookie's hash, or "u:<pk>" for an account) or address."""
+        who = Q(pk__in=[])
+        if reader:
+            who |= Q(reader=reader)
+        if email:
+            who |= Q(email=email.strip().lower())
+        return self.filter(who)
+
+
+class Ban(models.Model):
+    """A commenter a moderator banned or suspended: their reader cookie, e-mail address
+    and account (the reader id of a signed-in commenter is their account) may not post."""
+
+    class Length(models.TextChoices):
+        DAY = "1d", "1 day"
+        WEEK = "7d", "7 days"
+        FOREVER = "forever", "For good"
+
+    reader = models.CharField(max_length=64, blank=True, db_index=True)
+    email = models.EmailField(blank=True, db_index=True, help_text="Stored lower-cased.")
+    comment = models.ForeignKey(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bans",
+        help_text="The comment the ban was issued from.",
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reader="") | ~Q(email=""), name="ban_names_someone"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ban of {self.email or self.reader} ({self.length_label})"
+
+    @property
+    def length_label(self) -> str:
+        if self.until is None:
+            return "for good"
+        return f"until {self.until:%Y-%m-%d %H:%M} UTC"
+
+
+@dataclass(frozen=True)
+class History:
+    """A commenter's record, for the moderation queue."""
+
+    counts: list[tuple[str, int]]  # (status label, how many), for the statuses that occur
+    bans: list[Ban]
+
+
+def commenter_history(*, comment: Comment) -> History:
+    """Every comment by the same reader id or e-mail address (this one included), counted
+    by status, and the bans on them: what the queue shows beside a held comment."""
+    who = Q(reader=comment.reader)
+    if comment.email:
+        who |= Q(email__iexact=comment.email)
+    rows = dict(
+        Comment.objects.filter(who).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    counts = [(label, rows[value]) for value, label in Comment.Status.choices if rows.get(value)]
+    bans = list(Ban.objects.covering(reader=comment.reader, email=comment.email))
+    return History(counts=counts, bans=bans)
+
+
+class ModeratorAlerts(models.Model):
+    """A moderator's choice to be e-mailed about comments that need them (opt-in)."""
+
+    class Frequency(models.TextChoices):
+        OFF = "off", "No e-mails"
+        EACH = "each", "An e-mail for each comment"
+        HOURLY = "hourly", "An hourly digest"
+        DAILY = "daily", "A daily digest"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_alerts"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.OFF)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "moderator alert setting"
+
+    def __str__(self):
+        return f"{self.user}: {self.get_frequency_display()}"
+
+
+class AlertSent(models.Model):
+    """One moderator was told about one comment: the unique pair is what keeps it to one
+    message per comment, whatever happens to the comment afterwards."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="alert_one_per_comment")
+        ]
+
+    def __str__(self):
+        return f"Alert to {self.user_id} about comment {self.comment_id}"

@@ -5,20 +5,31 @@ status goes through this module, so the moderation log and (later) cache invalid
 have one place to live.
 """
 
-import re
-import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 
-from comments import text
-from comments.models import Comment, ModerationAction, Reason, Report
+from comments import mail, text
+from comments.models import (
+    AlertSent,
+    Ban,
+    Comment,
+    CommentVersion,
+    HoldReason,
+    MailAddress,
+    ModerationAction,
+    ModeratorAlerts,
+    Reason,
+    Report,
+)
 from comments.signals import comments_changed
 from reviews.models import Review
 
@@ -43,17 +54,47 @@ class PurgeRefused(Exception):
     """The comment cannot be purged as it is (the message says why and what to do)."""
 
 
-def _blocked_word(words: str) -> bool:
-    # NFKC folds lookalikes such as full-width letters onto the plain ones.
-    folded = unicodedata.normalize("NFKC", words).casefold()
-    return any(
-        re.search(rf"(?<!\w){re.escape(term)}(?!\w)", folded) for term in settings.COMMENT_BLOCKLIST
-    )
+def spam_signal(*, name: str, body: str) -> str:
+    """Why a text should wait for a moderator (a HoldReason), or "" if it need not:
+    too many links, or a word from REVIEWSITE_COMMENT_BLOCKLIST."""
+    if text.count_links(body) > MAX_LINKS:
+        return HoldReason.LINKS
+    if text.find_word(f"{name}\n{body}", settings.COMMENT_BLOCKLIST):
+        return HoldReason.SUSPECT_WORD
+    return ""
 
 
-def needs_moderation(*, name: str, body: str) -> bool:
-    """Spam signals: too many links, or a word from REVIEWSITE_COMMENT_BLOCKLIST."""
-    return text.count_links(body) > MAX_LINKS or _blocked_word(f"{name}\n{body}")
+class Banned(Exception):
+    """The commenter is banned or suspended (the Ban is in .ban); nothing was written."""
+
+    def __init__(self, ban: Ban):
+        super().__init__(str(ban))
+        self.ban = ban
+
+
+def active_ban(*, reader: str | None, email: str = "") -> Ban | None:
+    return Ban.objects.active().covering(reader=reader, email=email).order_by("until").last()
+
+
+def is_newcomer(*, reader: str, email: str = "") -> bool:
+    """Fewer than COMMENT_PREMODERATE of this commenter's comments are published.
+
+    The commenter is the reader id (cookie or account) or, once confirmed, the e-mail
+    address: an unconfirmed address could be anyone's, so it proves nothing.
+    """
+    needed = settings.COMMENT_PREMODERATE
+    if not needed:
+        return False
+    who = Q(reader=reader)
+    if (
+        email
+        and MailAddress.objects.filter(
+            email=email.strip().lower(), confirmed_at__isnull=False
+        ).exists()
+    ):
+        who |= Q(email__iexact=email.strip())
+    published = Comment.objects.filter(who, status=Comment.Status.PUBLISHED)
+    return published[:needed].count() < needed
 
 
 def comment_post(
@@ -68,21 +109,28 @@ def comment_post(
     reader: str,
     ip_address: str | None,
     user_agent: str,
+    notify_replies: bool = False,
+    by_staff: bool = False,
 ) -> Comment:
     """Save a reader's comment, published at once or held for moderation.
 
     Held ("pending") comments are not shown and their rating does not count until a
-    moderator publishes them. The one-rating-per-reader constraint is the real guard
-    against double rating; hitting it raises AlreadyRated and nothing is written.
+    moderator publishes them: spam signals hold a comment, and so does being new
+    (is_newcomer). A banned commenter raises Banned and nothing is written. The
+    one-rating-per-reader constraint is the real guard against double rating; hitting it
+    raises AlreadyRated and nothing is written.
     """
-    status = (
-        Comment.Status.PENDING
-        if needs_moderation(name=name, body=body)
-        else Comment.Status.PUBLISHED
-    )
+    ban = active_ban(reader=reader, email=email)
+    if ban is not None:
+        raise Banned(ban)
+    # Staff accounts are known to the newsroom: they are never newcomers.
+    newcomer = not by_staff and is_newcomer(reader=reader, email=email)
+    hold = spam_signal(name=name, body=body) or (HoldReason.NEWCOMER if newcomer else "")
+    status = Comment.Status.PENDING if hold else Comment.Status.PUBLISHED
+    notify_replies = notify_replies and bool(email)
     try:
         with transaction.atomic():
-            return Comment.objects.create(
+            comment = Comment.objects.create(
                 review=review,
                 parent=parent,
                 name=name,
@@ -91,20 +139,338 @@ def comment_post(
                 rating=None if parent else rating,
                 spoiler=spoiler,
                 status=status,
+                hold_reason=hold,
                 reader=reader,
                 ip_address=ip_address,
                 user_agent=user_agent[:USER_AGENT_MAX],
+                notify_replies=notify_replies,
+                by_staff=by_staff,
             )
+            if notify_replies:
+                subscription_request(email=email)
+            if comment.status == Comment.Status.PUBLISHED:
+                reply_notify(reply=comment)
+            else:
+                moderators_alert(comment=comment)
+            return comment
     except IntegrityError:
         if rating is not None and Comment.objects.rating_by(review=review, reader=reader):
             raise AlreadyRated from None
         raise
 
 
+# --- A reader's own comment --------------------------------------------------------------
+
+DELETED_TEXT = "[deleted by its author]"
+
+
+class NotYours(PermissionDenied):
+    """Only the reader who posted a comment (same cookie or account) may change it."""
+
+
+class EditClosed(Exception):
+    """The edit window has passed, or the comment can no longer be edited (removed, deleted)."""
+
+
+def _own(comment: Comment, reader: str | None) -> Comment:
+    """The comment's locked row, if this reader posted it (else NotYours)."""
+    current = _locked(comment)
+    if not reader or current.reader != reader:
+        raise NotYours("Only the reader who posted this comment can change it.")
+    return current
+
+
+def _keep_version(current: Comment, now) -> None:
+    CommentVersion.objects.create(
+        comment=current,
+        body=current.body,
+        rating=current.rating,
+        spoiler=current.spoiler,
+        written_at=current.edited_at or current.created_at,
+        replaced_at=now,
+    )
+
+
+def comment_edit(
+    *, comment: Comment, reader: str | None, body: str, rating: int | None, spoiler: bool
+) -> Comment:
+    """Change a reader's own comment within settings.COMMENT_EDIT_MINUTES of posting it.
+
+    The previous text is kept as a CommentVersion for moderators. The edit is checked like
+    a new comment: links or a suspect word hold it for a moderator ("an edit waiting").
+    A rating may change too (not be added to a reply); the average follows, since it is
+    counted from the rows.
+    """
+    with transaction.atomic():
+        current = _own(comment, reader)
+        now = timezone.now()
+        if not current.is_editable(now):
+            raise EditClosed
+        _keep_version(current, now)
+        current.body = body
+        current.rating = None if current.parent_id else rating
+        current.spoiler = spoiler
+        current.edited_at = now
+        fields = ["body", "rating", "spoiler", "edited_at"]
+        if spam_signal(name=current.name, body=body):
+            current.status = Comment.Status.PENDING
+            current.hold_reason = HoldReason.EDIT
+            fields += ["status", "hold_reason"]
+        try:
+            with transaction.atomic():
+                current.save(update_fields=fields)
+        except IntegrityError:
+            raise AlreadyRated from None
+        if current.status == Comment.Status.PENDING:
+            moderators_alert(comment=current)
+        return current
+
+
+def comment_delete(*, comment: Comment, reader: str | None) -> Comment:
+    """A reader takes back their own comment, at any time: a soft delete.
+
+    The row stays so replies keep their thread; readers see "[deleted by its author]"
+    in its place (nothing, if no reply needs it), and its rating no longer counts (it is
+    cleared, so the reader may rate the review again). Moderators keep the text as a
+    version.
+    """
+    with transaction.atomic():
+        current = _own(comment, reader)
+        if current.status == Comment.Status.DELETED:
+            return current
+        now = timezone.now()
+        _keep_version(current, now)
+        current.body = DELETED_TEXT
+        current.rating = None
+        current.spoiler = False
+        current.notify_replies = False
+        current.status = Comment.Status.DELETED
+        current.save(update_fields=["body", "rating", "spoiler", "notify_replies", "status"])
+        return current
+
+
+# --- Reply e-mails ------------------------------------------------------------------------
+
+#: A second confirmation e-mail to the same address waits this long (someone typing a
+#: stranger's address in the form cannot flood them).
+CONFIRMATION_INTERVAL = timedelta(days=1)
+
+
+def subscription_request(*, email: str) -> bool:
+    """Ask an address to confirm it wants reply e-mails; True if a message was queued.
+
+    Nothing is sent to an address that is already active, nor twice within a day.
+    """
+    email = email.strip().lower()
+    address, _ = MailAddress.objects.get_or_create(email=email)
+    now = timezone.now()
+    sent = address.confirmation_sent_at
+    if address.is_active or (sent and now - sent < CONFIRMATION_INTERVAL):
+        return False
+    address.confirmation_sent_at = now
+    address.save(update_fields=["confirmation_sent_at"])
+    mail.send(
+        to=email,
+        subject=f"Confirm reply e-mails from {settings.SITE_NAME}",
+        template="confirm",
+        context={"confirm_url": mail.confirm_url(email)},
+    )
+    return True
+
+
+class StaleLink(Exception):
+    """A confirmation link older than the address's unsubscribe (a replay)."""
+
+
+def subscription_confirm(*, email: str, sent_at: int) -> MailAddress:
+    """Confirm an address from its signed link; replies to its comments are e-mailed.
+
+    A link sent before the address unsubscribed from everything is refused (StaleLink):
+    an old message must not undo an unsubscribe.
+    """
+    with transaction.atomic():
+        address = MailAddress.objects.select_for_update().filter(email=email).first()
+        if address is None:
+            raise StaleLink
+        # Whole seconds, as the link carries: a link sent in the second of the unsubscribe
+        # (a reader opting in again at once) still works.
+        if address.unsubscribed_at and int(address.unsubscribed_at.timestamp()) > sent_at:
+            raise StaleLink
+        changes = {"unsubscribed_at": None}
+        if address.confirmed_at is None:
+            changes["confirmed_at"] = timezone.now()
+        MailAddress.objects.filter(pk=address.pk).update(**changes)
+        address.refresh_from_db()
+        return address
+
+
+def subscription_stop(*, email: str, comment_id: int | None) -> int:
+    """Stop reply e-mails about one comment of this address, or (None) all of them.
+
+    Returns how many comments stopped notifying (0 when nothing changed).
+    """
+    comments = Comment.objects.filter(email__iexact=email, notify_replies=True)
+    with transaction.atomic():
+        if comment_id is None:
+            # The owner may opt in again at once: the one-a-day limit on confirmations is
+            # for strangers typing their address, and starts afresh.
+            MailAddress.objects.filter(email=email, unsubscribed_at__isnull=True).update(
+                unsubscribed_at=timezone.now(), confirmation_sent_at=None
+            )
+        else:
+            comments = comments.filter(pk=comment_id)
+        return comments.update(notify_replies=False)
+
+
+def reply_notify(*, reply: Comment) -> bool:
+    """E-mail the author of the comment a published reply answers, once; True if queued.
+
+    Only if they asked (notify_replies) from an address they confirmed, and the reply is
+    not their own. notified_at makes a second call (an approval after an edit) a no-op.
+    """
+    parent = reply.parent
+    if (
+        parent is None
+        or reply.notified_at is not None
+        or reply.status != Comment.Status.PUBLISHED
+        or not parent.notify_replies
+        or parent.status != Comment.Status.PUBLISHED
+        or parent.reader == reply.reader
+        or not MailAddress.objects.active().filter(email__iexact=parent.email).exists()
+    ):
+        return False
+    if not Comment.objects.filter(pk=reply.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    ):
+        return False  # another process sent it
+    email = parent.email.lower()
+    mail.send(
+        to=email,
+        subject=f"{reply.name} replied to your comment on {parent.review.headline}",
+        template="reply",
+        context={
+            "reply": reply,
+            "parent": parent,
+            "review": parent.review,
+            "reply_url": mail.absolute(reply.get_absolute_url()),
+            "stop_comment_url": mail.unsubscribe_url(email, parent.pk),
+            "stop_all_url": mail.unsubscribe_url(email),
+        },
+        unsubscribe_url=mail.unsubscribe_url(email),
+    )
+    return True
+
+
+# --- Moderator alerts ---------------------------------------------------------------------
+
+
+def _alerted(frequency: str) -> list[AbstractBaseUser]:
+    """Active moderators with an address who chose this frequency."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, moderator_alerts__frequency=frequency)
+        .exclude(email="")
+    )
+    return [user for user in users if user.has_perm(MODERATE)]
+
+
+def _first_alert(user: AbstractBaseUser, comment: Comment) -> bool:
+    """Record that this moderator is told about this comment; False if they were already."""
+    try:
+        with transaction.atomic():
+            AlertSent.objects.create(user=user, comment=comment)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _alert_context(comment: Comment) -> dict:
+    return {
+        "comment": comment,
+        "review": comment.review,
+        "why": comment.get_hold_reason_display() or "Awaiting moderation",
+        "page_url": mail.absolute(comment.page_url(moderator=True)),
+        "admin_url": mail.absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
+        "settings_url": mail.absolute(reverse("comments:alerts")),
+    }
+
+
+def moderators_alert(*, comment: Comment) -> int:
+    """E-mail the moderators who asked for one message per comment that this one waits
+    for them (held or hidden by reports); returns how many were queued.
+
+    A moderator is told about a comment once, ever (AlertSent's unique pair): a comment
+    held, approved, reported and hidden again sends nothing more.
+    """
+    sent = 0
+    for user in _alerted(ModeratorAlerts.Frequency.EACH):
+        if not _first_alert(user, comment):
+            continue
+        mail.send(
+            to=user.email,
+            subject=f"Waiting for a moderator: {comment.name} on {comment.review.headline}",
+            template="moderator_alert",
+            context=_alert_context(comment),
+        )
+        sent += 1
+    return sent
+
+
+def moderation_digest(*, frequency: str) -> int:
+    """One message to each moderator on this digest (hourly or daily) listing the comments
+    waiting that they have not been told about; returns how many messages were queued."""
+    sent = 0
+    now = timezone.now()
+    for user in _alerted(frequency):
+        waiting = (
+            Comment.objects.filter(status=Comment.Status.PENDING)
+            .exclude(pk__in=AlertSent.objects.filter(user=user).values("comment_id"))
+            .select_related("review")
+            .order_by("created_at")
+        )
+        fresh = [comment for comment in waiting if _first_alert(user, comment)]
+        ModeratorAlerts.objects.filter(user=user).update(last_digest_at=now)
+        if not fresh:
+            continue
+        mail.send(
+            to=user.email,
+            subject=f"{len(fresh)} comment{'s' if len(fresh) > 1 else ''} waiting for a "
+            f"moderator on {settings.SITE_NAME}",
+            template="moderator_digest",
+            context={
+                "comments": [_alert_context(comment) for comment in fresh],
+                "settings_url": mail.absolute(reverse("comments:alerts")),
+            },
+        )
+        sent += 1
+    return sent
+
+
+def moderator_alerts_set(
+    *, user: AbstractBaseUser, frequency: str, email: str | None = None
+) -> ModeratorAlerts:
+    """Save a moderator's alert choice, and the account's e-mail address if given."""
+    _check_moderator(user)
+    if email is not None and email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
+    alerts, _ = ModeratorAlerts.objects.update_or_create(
+        user=user, defaults={"frequency": ModeratorAlerts.Frequency(frequency)}
+    )
+    return alerts
+
+
 # --- Moderation ---------------------------------------------------------------------------
 
 #: The fields a moderation action changes; everything else about a comment is the reader's.
-MODERATION_FIELDS = ["status", "removed_at", "removed_by", "removal_reason", "removal_note"]
+MODERATION_FIELDS = [
+    "status",
+    "removed_at",
+    "removed_by",
+    "removal_reason",
+    "removal_note",
+    "hold_reason",
+]
 
 
 def _check_moderator(user: AbstractBaseUser) -> None:
@@ -157,21 +523,28 @@ def _resolve_reports(comment: Comment, when) -> None:
 
 
 def comment_remove(
-    *, comment: Comment, by: AbstractBaseUser, reason: str, note: str = ""
+    *,
+    comment: Comment,
+    by: AbstractBaseUser,
+    reason: str,
+    note: str = "",
+    tell_author: bool = False,
 ) -> ModerationAction | None:
     """Take a comment off the page, recording who removed it, when and why.
 
     A soft delete: text, author details and rating stay in the row (the rating stops
     counting because only published comments count), so comment_restore can undo it.
-    Open reports count as dealt with. Returns the log entry, or None when the comment
-    was already removed and nothing changed.
+    Open reports count as dealt with. With tell_author the author is e-mailed the
+    decision and its reason (decision_notify). Returns the log entry, or None when the
+    comment was already removed and nothing changed.
     """
     _check_moderator(by)
     reason = Reason(reason)
     with transaction.atomic():
         current = _locked(comment)
-        if current.status == Comment.Status.REMOVED:
+        if current.status in (Comment.Status.REMOVED, Comment.Status.DELETED):
             return None
+        was = current.status
         now = timezone.now()
         _apply(
             comment,
@@ -183,7 +556,57 @@ def comment_remove(
             removal_note=note,
         )
         _resolve_reports(current, now)
+        if tell_author:
+            decision_notify(comment=current, was=was)
         return _log(comment=current, action="remove", by=by, reason=reason, note=note)
+
+
+def decision_notify(*, comment: Comment, was: str) -> bool:
+    """E-mail a comment's author that a moderator removed it (or, if it was waiting,
+    rejected it) and why, as the EU Digital Services Act's statement of reasons asks;
+    True if queued. Only to an address its owner confirmed: an address typed in the form
+    could be anyone's. The moderator's note is internal and is not sent."""
+    email = comment.email.strip().lower()
+    if (
+        not email
+        or not MailAddress.objects.filter(email=email, confirmed_at__isnull=False).exists()
+    ):
+        return False
+    rejected = was == Comment.Status.PENDING
+    mail.send(
+        to=email,
+        subject=f"Your comment on {comment.review.headline} was "
+        f"{'not published' if rejected else 'removed'}",
+        template="decision",
+        context={
+            "comment": comment,
+            "review": comment.review,
+            "rejected": rejected,
+            "reason": comment.get_removal_reason_display(),
+        },
+        unsubscribe_url=mail.unsubscribe_url(email),
+    )
+    return True
+
+
+PIN = "comments.pin_comment"
+
+
+def comment_pin(*, comment: Comment, by: AbstractBaseUser, pinned: bool) -> bool:
+    """Pin a published comment as an editor's pick (shown first, labelled), or unpin it;
+    False when nothing changed. Replies cannot be picks: threads are what is ordered."""
+    if not by.has_perm(PIN):
+        raise PermissionDenied("Only editors and moderators can pin comments.")
+    with transaction.atomic():
+        current = _locked(comment)
+        if current.parent_id is not None or current.pinned == pinned:
+            return False
+        if pinned and current.status != Comment.Status.PUBLISHED:
+            return False
+        current.pinned = pinned
+        current.save(update_fields=["pinned"])
+        comment.pinned = pinned
+        return True
 
 
 def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
@@ -222,7 +645,63 @@ def comment_approve(*, comment: Comment, by: AbstractBaseUser) -> ModerationActi
             return None
         _apply(comment, current, status=Comment.Status.PUBLISHED)
         _resolve_reports(current, timezone.now())
+        reply_notify(reply=current)
         return _log(comment=current, action="approve", by=by)
+
+
+BAN_LENGTHS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "forever": None}
+
+
+def commenter_ban(
+    *,
+    comment: Comment,
+    by: AbstractBaseUser,
+    length: str,
+    reason: str,
+    note: str = "",
+    remove: bool = True,
+    tell_author: bool = False,
+) -> Ban:
+    """Ban or suspend the author of a comment: their reader id (cookie or account) and
+    e-mail address may not post until the ban ends (or ever, for good).
+
+    Recorded with its reason in the moderation log; with remove the comment is removed
+    too (one more log line). A purged or erased author has no reader id left to ban.
+    """
+    _check_moderator(by)
+    reason = Reason(reason)
+    now = timezone.now()
+    span = BAN_LENGTHS[length]
+    reader = "" if comment.reader.startswith("erased:") else comment.reader
+    label = Ban.Length(length).label.lower()
+    with transaction.atomic():
+        ban = Ban.objects.create(
+            reader=reader,
+            email=comment.email.strip().lower(),
+            comment=comment,
+            reason=reason,
+            note=note,
+            until=None if span is None else now + span,
+            created_by=by,
+        )
+        _log(
+            comment=comment,
+            action="ban",
+            by=by,
+            reason=reason,
+            note=text.excerpt(f"{label}: {note}" if note else label, 500),
+        )
+        if remove:
+            comment_remove(
+                comment=comment, by=by, reason=reason, note=note, tell_author=tell_author
+            )
+    return ban
+
+
+def ban_lift(*, ban: Ban, by: AbstractBaseUser) -> bool:
+    """End a ban early; False when it was already over or lifted."""
+    _check_moderator(by)
+    return bool(Ban.objects.active().filter(pk=ban.pk).update(lifted_at=timezone.now()))
 
 
 def comment_report(
@@ -252,7 +731,9 @@ def comment_report(
                 current.status == Comment.Status.PUBLISHED
                 and open_reports >= settings.COMMENT_REPORT_THRESHOLD
             ):
-                _apply(comment, current, status=Comment.Status.PENDING)
+                _apply(
+                    comment, current, status=Comment.Status.PENDING, hold_reason=HoldReason.REPORTS
+                )
                 _log(
                     comment=current,
                     action="hide",
@@ -261,6 +742,7 @@ def comment_report(
                     reason=reason,
                     note=f"{open_reports} open reports",
                 )
+                moderators_alert(comment=current)
             return report
     except IntegrityError:
         if Report.objects.filter(comment=comment, reader=reader).exists():

@@ -38,6 +38,16 @@ def clean(value: str) -> str:
     return unicodedata.normalize("NFC", INVISIBLE.sub("", value)).strip()
 
 
+def find_word(text: str, terms) -> str | None:
+    """The first of these words or phrases (casefolded) that the text holds as whole
+    words, in any case; NFKC folds lookalikes such as full-width letters first."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    for term in terms:
+        if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", folded):
+            return term
+    return None
+
+
 def excerpt(text: str, length: int) -> str:
     """The text on one line, cut to at most `length` characters with an ellipsis."""
     line = " ".join(text.split())

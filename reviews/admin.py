@@ -59,7 +59,7 @@ class ReviewAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "author"]}),
         ("Verdict", {"fields": ["verdict", "score"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "comments_closed"]}),
         (
             "The work",
             {

@@ -187,6 +187,12 @@ class Review(models.Model):
         help_text="For example: Based on the novels by Michael Connelly.",
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="reviews")
+    comments_closed = models.BooleanField(
+        "close comments",
+        default=False,
+        help_text="Tick to stop new comments and replies on this review (they also close by "
+        "themselves REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication, when set).",
+    )
     comments_version = models.PositiveIntegerField(
         editable=False,
         default=0,

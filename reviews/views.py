@@ -1,9 +1,13 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -148,12 +152,20 @@ def review_detail(request, slug):
     New readers share the page through the HTTP cache until something on it changes.
     """
     review = published_review_or_404(slug)
-    poll = getattr(review, "poll", None)
     return httpcache.shared(
-        render_review(request, review),
-        review.surrogate_keys(),
-        until=poll.next_change if poll else None,
+        render_review(request, review), review.surrogate_keys(), until=_changes_by_itself(review)
     )
+
+
+def _changes_by_itself(review: Review):
+    """When the page next changes with no write: its poll opening or closing, or its
+    comments closing REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication."""
+    poll = getattr(review, "poll", None)
+    moments = [poll.next_change if poll else None]
+    if settings.COMMENTS_CLOSE_AFTER and review.published_at and not review.comments_closed:
+        closing = review.published_at + timedelta(days=settings.COMMENTS_CLOSE_AFTER)
+        moments.append(closing if closing > timezone.now() else None)
+    return min((m for m in moments if m), default=None)
 
 
 @require_safe

@@ -12,14 +12,18 @@ MODERATORS = "Moderators"
 
 #: group → (app_label, codename) pairs; "*" means every permission of that app.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    EDITORS: [("reviews", "*"), ("polls", "*")],
-    # Read comments, act on them (remove, restore, approve), read reports and the log:
+    EDITORS: [("reviews", "*"), ("polls", "*"), ("comments", "pin_comment")],
+    # Read comments (and their earlier versions), act on them (remove, restore, approve),
+    # read reports and the log:
     # never add, change or delete a comment, and nothing outside comments.
     MODERATORS: [
         ("comments", "view_comment"),
         ("comments", "moderate_comment"),
         ("comments", "view_report"),
         ("comments", "view_moderationaction"),
+        ("comments", "view_commentversion"),
+        ("comments", "view_ban"),
+        ("comments", "pin_comment"),
     ],
 }
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "reviews",
     "polls",
     "comments",
@@ -225,7 +227,9 @@ RATELIMIT_ENABLE = env.boolean("RATELIMIT_ENABLE", default=True)
 #: (requests, seconds) per scope; each is an environment variable "N/period".
 RATELIMITS = {
     "vote-ip": env.rate("RATELIMIT_VOTE_IP", "30/10m"),
-    "comment-ip": env.rate("RATELIMIT_COMMENT_IP", "5/10m"),
+    # Comments are limited per reader first; the per-IP ceiling is higher, so readers
+    # behind one carrier or office address are not blocked together.
+    "comment-ip": env.rate("RATELIMIT_COMMENT_IP", "30/10m"),
     "comment-voter": env.rate("RATELIMIT_COMMENT_VOTER", "5/10m"),
     "report-ip": env.rate("RATELIMIT_REPORT_IP", "10/10m"),
 }
@@ -245,6 +249,47 @@ COMMENT_FORM_MAX_AGE = max(
 COMMENT_REPORT_THRESHOLD = env.integer(
     "REVIEWSITE_COMMENT_REPORT_THRESHOLD", 3, minimum=1, maximum=1000
 )
+
+#: Comments close this many days after the review is published (0: never by age).
+COMMENTS_CLOSE_AFTER = env.integer("REVIEWSITE_COMMENTS_CLOSE_AFTER", 0, minimum=0)
+#: A reader may edit their comment for this many minutes after posting it.
+COMMENT_EDIT_MINUTES = env.integer("REVIEWSITE_COMMENT_EDIT_MINUTES", 15, minimum=0)
+#: A commenter's comments wait for a moderator until this many of theirs were approved
+#: (0: nobody is pre-moderated).
+COMMENT_PREMODERATE = env.integer("REVIEWSITE_COMMENT_PREMODERATE", 1, minimum=0, maximum=100)
+#: Words or phrases (comma-separated) that refuse a comment outright.
+COMMENT_BANNED_WORDS = [word.casefold() for word in env.listing("REVIEWSITE_COMMENT_BANNED_WORDS")]
+
+# --- E-mail and the task queue ----------------------------------------------------------
+
+#: The site's address as links in e-mails spell it (mail has no request to build them from).
+#: By default the address make run and make serve listen on (PORT, 8000).
+SITE_URL = env.url(
+    "REVIEWSITE_SITE_URL",
+    f"http://127.0.0.1:{env.integer('PORT', 8000, minimum=1, maximum=65535)}",
+    ("http", "https"),
+).rstrip("/")
+EMAIL_HOST = env.string("DJANGO_EMAIL_HOST")
+EMAIL_PORT = env.integer("DJANGO_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.string("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.string("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.boolean("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.integer("DJANGO_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env.string("DJANGO_DEFAULT_FROM_EMAIL", "Reviewsite <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+#: A message the mail server refused or could not take is tried again this many times,
+#: waiting MAIL_RETRY_DELAY seconds, then twice that, four times… before it is logged
+#: as failed.
+MAIL_RETRIES = env.integer("REVIEWSITE_MAIL_RETRIES", 5, minimum=0, maximum=20)
+MAIL_RETRY_DELAY = env.duration("REVIEWSITE_MAIL_RETRY_DELAY", "60s")
+# Django's Tasks framework (the django-tasks backport): tasks are rows in the site's own
+# database, run by `manage.py db_worker` (make run and make serve start one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 #: make bench: serve /_bench/ceiling, a minimal view returning a 30 KB page (the
 #: framework's ceiling the benchmark compares every page with). Never on in production.

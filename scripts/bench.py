@@ -111,6 +111,7 @@ def base_env(static_root: str) -> dict:
         "MEDIA_ROOT": str(ROOT / "media"),
         "RATELIMIT_ENABLE": "0",
         "REVIEWSITE_BENCH_CEILING": "1",
+        "REVIEWSITE_COMMENT_PREMODERATE": "0",  # comment posts are published, as before
     }
 
 

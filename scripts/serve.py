@@ -1,9 +1,10 @@
-"""make serve: gunicorn behind Varnish on PORT, or gunicorn alone where Varnish is missing.
+"""make serve: gunicorn behind Varnish on PORT (or gunicorn alone where Varnish is
+missing), and the task worker that sends e-mail.
 
 Varnish (Debian's varnish + varnish-modules for xkey) listens on PORT with the VCL in
 varnish/reviewsite.vcl; gunicorn listens on a free loopback port behind it, and the
-application purges that Varnish (REVIEWSITE_HTTP_CACHES) unless told otherwise. Both run
-in the foreground; Ctrl-C or either one ending stops both.
+application purges that Varnish (REVIEWSITE_HTTP_CACHES) unless told otherwise. All run
+in the foreground; Ctrl-C or any one of them ending stops them all.
 """
 
 import os
@@ -73,26 +74,33 @@ def gunicorn_command(port: int, env: dict[str, str] | None = None) -> list[str]:
     ]
 
 
+def worker_command() -> list[str]:
+    """The task worker that sends e-mail outside readers' requests (django-tasks)."""
+    return [sys.executable, "manage.py", "db_worker", "--no-reload"]
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     env = dict(os.environ)
-    if not shutil.which("varnishd"):
-        print(
-            "Varnish is not installed (apt-get install varnish varnish-modules): "
-            f"serving gunicorn alone on http://127.0.0.1:{port}/",
-            flush=True,
+    folder = None
+    if shutil.which("varnishd"):
+        folder = Path(tempfile.mkdtemp(prefix="reviewsite-varnish-"))
+        os.chmod(folder, 0o755)  # noqa: S103 - varnishd's worker runs as its own user
+        app_port = free_port()
+        env.setdefault("REVIEWSITE_HTTP_CACHES", f"http://127.0.0.1:{port}")
+        commands = [gunicorn_command(app_port, env), varnish_command(port, app_port, folder)]
+        banner = (
+            f"Serving on http://127.0.0.1:{port}/ (Varnish, in front of gunicorn on :{app_port})"
         )
-        os.execv(gunicorn_command(port)[0], gunicorn_command(port))  # noqa: S606
-    folder = Path(tempfile.mkdtemp(prefix="reviewsite-varnish-"))
-    os.chmod(folder, 0o755)  # noqa: S103 - varnishd's worker runs as its own user
-    app_port = free_port()
-    env.setdefault("REVIEWSITE_HTTP_CACHES", f"http://127.0.0.1:{port}")
-    commands = [gunicorn_command(app_port), varnish_command(port, app_port, folder)]
-    processes = [subprocess.Popen(command, env=env) for command in commands]
-    print(
-        f"Serving on http://127.0.0.1:{port}/ (Varnish, in front of gunicorn on :{app_port})",
-        flush=True,
-    )
+    else:
+        commands = [gunicorn_command(port, env)]
+        banner = (
+            "Varnish is not installed (apt-get install varnish varnish-modules): "
+            f"serving gunicorn alone on http://127.0.0.1:{port}/"
+        )
+    commands.append(worker_command())
+    processes = [subprocess.Popen(command, cwd=ROOT, env=env) for command in commands]
+    print(banner, flush=True)
 
     def stop(*_args):
         for process in processes:
@@ -111,7 +119,8 @@ def main() -> int:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
     return max(process.returncode or 0 for process in processes)
 
 

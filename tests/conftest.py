@@ -49,6 +49,7 @@ def production_env(tmp_path_factory) -> dict:
         "DJANGO_SECRET_KEY": "test-only-" + "k" * 30 + "abcdefghijklmnopqrstuvwxyz",
         "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(static_root),
+        "REVIEWSITE_COMMENT_PREMODERATE": "0",  # as in _isolated below
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -65,6 +66,9 @@ def _isolated(settings, tmp_path):
     """Each test gets its own media folder, an empty cache and fast password hashing."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Most tests post as a stranger and expect to see the comment; pre-moderation of
+    # newcomers has its own tests (tests/comments/test_premoderation.py).
+    settings.COMMENT_PREMODERATE = 0
     for each in caches.all():
         each.clear()
     yield
@@ -250,3 +254,22 @@ def axe(axe_script):
         ]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) for the whole session; see tests/mailserver.py."""
+    from tests.mailserver import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server, transactional_db):
+    """The SMTP server with an empty inbox; rows are committed so the worker sees them."""
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()

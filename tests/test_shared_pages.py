@@ -251,3 +251,12 @@ def test_a_malformed_cache_address_stops_start_up():
     result = start(REVIEWSITE_HTTP_CACHES="file:///etc/passwd")
     assert result.returncode == 1
     assert "REVIEWSITE_HTTP_CACHES" in result.stderr.strip()
+
+
+def test_comments_closing_by_age_bounds_how_long_the_page_is_kept(review, settings):
+    settings.COMMENTS_CLOSE_AFTER = 2  # days after publication
+    Review.objects.filter(pk=review.pk).update(
+        published_at=timezone.now() - datetime.timedelta(days=2) + datetime.timedelta(seconds=60)
+    )
+    response = Client().get(review.get_absolute_url())
+    assert 58 <= s_maxage(response) <= 60, response["Cache-Control"]

@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
+from django.db.models import CharField, PositiveSmallIntegerField, Value
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
@@ -14,8 +15,17 @@ from django.utils.timesince import timesince
 
 from comments import text
 from comments.forms import CommentForm
-from comments.models import COMMENTS_PER_PAGE, Comment, RatingSummary, Reason, star_states
-from comments.services import MODERATE
+from comments.models import (
+    COMMENTS_PER_PAGE,
+    SORTS,
+    Comment,
+    RatingSummary,
+    Reason,
+    Report,
+    comments_open,
+    star_states,
+)
+from comments.services import MODERATE, PIN
 from comments.views import MESSAGE_TAG
 from reviews.models import Review
 from reviewsite.readers import reader_id
@@ -30,6 +40,31 @@ def rating_summary(review: Review) -> dict:
     return {"review": review, "summary": summary}
 
 
+#: The kind own_and_reported() gives a comment the reader reported (not a status).
+REPORTED = "reported"
+
+
+def own_and_reported(review: Review, reader: str) -> list[tuple[int, int | None, str]]:
+    """(comment id, rating, status) of the reader's comments on the review, and
+    (comment id, None, REPORTED) of those they reported, in one UNION query."""
+    # No ORDER BY in either part: SQLite refuses one inside a compound statement.
+    comments = (
+        Comment.objects.filter(review=review, reader=reader)
+        .order_by()
+        .values_list("pk", "rating", "status")
+    )
+    reports = (
+        Report.objects.filter(reader=reader, comment__review=review)
+        .annotate(
+            no_rating=Value(None, output_field=PositiveSmallIntegerField()),
+            kind=Value(REPORTED, output_field=CharField()),
+        )
+        .order_by()
+        .values_list("comment_id", "no_rating", "kind")
+    )
+    return list(comments.union(reports, all=True))
+
+
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
 def comment_section(context, review: Review) -> dict:
     """The comments of a review, 20 threads a page (?comments=N), and the form.
@@ -39,12 +74,23 @@ def comment_section(context, review: Review) -> dict:
     rating only to readers who have not rated yet (reader_id never creates an id).
     """
     request = context["request"]
+    # What this reader did here, in one query: their comments (their rating, any status
+    # counting as in rating_by; which get Edit and Delete) and the comments they reported
+    # (marked "Reported"). Either makes their list their own, never cached for others.
+    reader = reader_id(request)
+    own = own_and_reported(review, reader) if reader else []
+    rated = next((stars for _, stars, kind in own if stars is not None), None)
+    mine = {pk for pk, _, kind in own if kind not in (Comment.Status.DELETED, REPORTED)}
+    reported = {pk for pk, _, kind in own if kind == REPORTED}
+    sort = request.GET.get("sort")
+    sort = sort if sort in SORTS else "newest"
+    can_pin = request.user.has_perm(PIN)
     form = context.get("comment_form")
     if form is None:
         user = request.user
         form = CommentForm(
             review=review,
-            rated=Comment.objects.rating_by(review=review, reader=reader_id(request)),
+            rated=rated,
             reply_to=request.GET.get("reply_to"),
             initial={"name": (user.get_full_name() or user.get_username())[:60]}
             if user.is_authenticated
@@ -53,7 +99,7 @@ def comment_section(context, review: Review) -> dict:
     # Moderators see every comment with its moderation controls: their list is never
     # cached. Readers' lists are, keyed by the comments' version (see comment_list.html).
     moderator = request.user.has_perm(MODERATE)
-    listed = Comment.objects.for_review_page(review, moderator=moderator)
+    listed = Comment.objects.for_review_page(review, moderator=moderator, sort=sort)
     if moderator:
         paginator = Paginator(listed, COMMENTS_PER_PAGE)
     else:
@@ -61,7 +107,9 @@ def comment_section(context, review: Review) -> dict:
     page = paginator.get_page(request.GET.get("comments"))
     # Read only if the cached list is missing: one query for the threads and replies.
     threads = SimpleLazyObject(
-        lambda: Comment.objects.threads(page.object_list.values("pk"), moderator=moderator)
+        lambda: Comment.objects.threads(
+            page.object_list.values("pk"), moderator=moderator, sort=sort
+        )
     )
     notices, comment_notices = [], {}
     for message in get_messages(request):
@@ -81,9 +129,17 @@ def comment_section(context, review: Review) -> dict:
         "count": review.reader_rating.comments,
         # A reader's list is the same for everyone until the comments change; relative
         # dates ("5 minutes ago") are redrawn each minute.
-        "cache_list": not moderator and not comment_notices,
+        "cache_list": not (moderator or can_pin or comment_notices or mine or reported),
+        "mine": mine,
+        "reported": reported,
+        "sort": sort,
+        "sorts": SORTS,
+        "sort_query": "" if sort == "newest" else f"sort={sort}&",
+        "can_pin": can_pin,
+        "edit_since": timezone.now() - timedelta(minutes=settings.COMMENT_EDIT_MINUTES),
         "minute": timezone.now().strftime("%Y%m%d%H%M"),
-        "open": review.is_live,
+        "open": comments_open(review),
+        "live": review.is_live,
         "moderator": moderator,
         "reasons": Reason.choices,
         "notices": notices,

@@ -1,6 +1,21 @@
 """Comment views, split by audience: readers (public) and moderators (moderation)."""
 
-from comments.views.moderation import approve, remove, restore
-from comments.views.public import MESSAGE_TAG, post_comment, report
+from comments.views.mail import confirm_email, unsubscribe
+from comments.views.moderation import alerts, approve, ban, pin, remove, restore
+from comments.views.public import MESSAGE_TAG, delete, edit, post_comment, report
 
-__all__ = ["MESSAGE_TAG", "approve", "post_comment", "remove", "report", "restore"]
+__all__ = [
+    "MESSAGE_TAG",
+    "alerts",
+    "approve",
+    "ban",
+    "confirm_email",
+    "delete",
+    "edit",
+    "pin",
+    "post_comment",
+    "remove",
+    "report",
+    "restore",
+    "unsubscribe",
+]

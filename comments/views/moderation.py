@@ -1,4 +1,4 @@
-"""What moderators do on the site: remove, restore and approve comments.
+"""What moderators do on the site: remove, restore and approve comments, ban authors.
 
 GET shows a confirmation page and never changes anything; POST acts through
 comments.services and goes back (POST-redirect-GET) to the comment on the review page,
@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from comments import services
-from comments.forms import RemoveForm
-from comments.models import Comment
+from comments.forms import BanForm, ModeratorAlertsForm, RemoveForm
+from comments.models import Comment, ModeratorAlerts
 from comments.views.public import notify
 
 ALREADY_REMOVED = "This comment was already removed: nothing changed."
@@ -81,6 +81,7 @@ def remove(request, pk):
         by=request.user,
         reason=form.cleaned_data["reason"],
         note=form.cleaned_data["note"],
+        tell_author=form.cleaned_data["tell_author"],
     )
     if entry is None:  # another moderator was quicker
         notify(request, messages.INFO, ALREADY_REMOVED, comment=comment)
@@ -132,3 +133,65 @@ def approve(request, pk):
         done="Comment approved: readers see it now.",
         not_applicable="This comment is not awaiting moderation ({status}): nothing changed.",
     )
+
+
+@moderator_required
+def ban(request, pk):
+    """Ban or suspend a comment's author (cookie, e-mail address, account), with a reason;
+    the comment is removed too unless the moderator unticks it."""
+    comment = _comment(pk)
+    if request.method == "GET":
+        return _confirm(request, comment, "ban", form=BanForm())
+    form = BanForm(request.POST)
+    if not form.is_valid():
+        return _confirm(request, comment, "ban", form=form, status=400)
+    data = form.cleaned_data
+    # BanForm's fields are exactly commenter_ban's arguments.
+    made = services.commenter_ban(comment=comment, by=request.user, **data)
+    notify(
+        request,
+        messages.SUCCESS,
+        f"{comment.name} is banned from commenting {made.length_label}"
+        f"{' and the comment is removed' if data['remove'] else ''}.",
+        comment=comment,
+    )
+    return redirect(_back(request, comment))
+
+
+@moderator_required
+def alerts(request):
+    """A moderator's own alert setting: none, one e-mail per comment, or a digest.
+
+    Templates: comments/moderator_alerts.html
+    Context: form
+    """
+    current = ModeratorAlerts.objects.filter(user=request.user).first()
+    form = ModeratorAlertsForm(
+        request.POST or None, instance=current, initial={"email": request.user.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.moderator_alerts_set(
+            user=request.user,
+            frequency=form.cleaned_data["frequency"],
+            email=form.cleaned_data["email"],
+        )
+        messages.success(request, "Your alert setting is saved.")
+        return redirect("comments:alerts")
+    status = 400 if form.is_bound else 200
+    return render(request, "comments/moderator_alerts.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_POST
+@login_required
+@permission_required(services.PIN, raise_exception=True)
+def pin(request, pk):
+    """Pin a comment as an editor's pick, or unpin it (the button says which)."""
+    comment = _comment(pk)
+    pinned = request.POST.get("pinned") == "1"
+    if services.comment_pin(comment=comment, by=request.user, pinned=pinned):
+        done = "Pinned as an editor’s pick." if pinned else "No longer an editor’s pick."
+        notify(request, messages.SUCCESS, done, comment=comment)
+    else:
+        notify(request, messages.INFO, "Nothing changed.", comment=comment)
+    return redirect(_back(request, comment))

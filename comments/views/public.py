@@ -1,16 +1,19 @@
-"""What readers do with comments: post them and report them."""
+"""What readers do with comments: post them, report them, edit and delete their own."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timeuntil
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from comments import services
-from comments.forms import ALREADY_RATED, CommentForm, ReportForm
-from comments.models import Comment, Report
+from comments.forms import ALREADY_RATED, CommentEditForm, CommentForm, ReportForm
+from comments.models import OWN_EDITABLE, Comment, MailAddress, Report, comments_open
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
 from reviewsite.clientip import client_ip
@@ -59,6 +62,9 @@ def post_comment(request, slug):
     )
     if not form.is_valid():
         return _refused(request, review, form)
+    if not comments_open(review):
+        form.add_error(None, "Comments are closed on this review: your comment was not posted.")
+        return _refused(request, review, form, status=403)
 
     ip = client_ip(request)
     wait = max(hit("comment-ip", ip) or 0, hit("comment-voter", reader) or 0)
@@ -86,12 +92,24 @@ def post_comment(request, slug):
             reader=reader,
             ip_address=ip,
             user_agent=request.headers.get("User-Agent", ""),
+            notify_replies=data["notify_replies"],
+            by_staff=request.user.is_staff,
         )
     except services.AlreadyRated:
         form.rated = Comment.objects.rating_by(review=review, reader=reader)
         form.add_error(None, ALREADY_RATED)
         return _refused(request, review, form)
+    except services.Banned as banned:
+        form.add_error(None, banned_message(banned.ban))
+        return _refused(request, review, form, status=403)
 
+    if comment.notify_replies and not comment_mail_active(comment.email):
+        messages.info(
+            request,
+            f"We have sent a link to {comment.email}: open it to confirm you want to be "
+            "told about replies.",
+            extra_tags=MESSAGE_TAG,
+        )
     if comment.status == Comment.Status.PENDING:
         messages.info(
             request,
@@ -101,6 +119,23 @@ def post_comment(request, slug):
         return redirect(f"{review.get_absolute_url()}#comment-form")
     messages.success(request, "Thank you: your comment is posted.", extra_tags=MESSAGE_TAG)
     return redirect(comment)
+
+
+def banned_message(ban) -> str:
+    when = (
+        "for good"
+        if ban.until is None
+        else f"until {date_format(localtime(ban.until), 'DATETIME_FORMAT')}"
+    )
+    return (
+        f"Sorry: a moderator has suspended you from commenting {when} "
+        f"({ban.get_reason_display().lower()}), so your comment was not posted. "
+        "Your text is kept below."
+    )
+
+
+def comment_mail_active(email: str) -> bool:
+    return MailAddress.objects.active().filter(email__iexact=email).exists()
 
 
 def _already_reported(comment: Comment, reader: str | None) -> bool:
@@ -178,3 +213,103 @@ def report(request, pk):
         comment=comment,
     )
     return redirect(back)
+
+
+# --- A reader's own comment ---------------------------------------------------------------
+
+
+def _own_page(request, comment: Comment, action: str, *, status: int = 200, **context):
+    """The edit form, the delete confirmation, or why neither is possible.
+
+    Templates: comments/comment_own.html
+    Context: comment, review, action ("edit" / "delete" / "refused"), back, form, why
+    """
+    context = {
+        "comment": comment,
+        "review": comment.review,
+        "action": action,
+        "back": comment.get_absolute_url(),
+    } | context
+    return render(request, "comments/comment_own.html", context, status=status)
+
+
+NOT_YOURS = (
+    "Only the reader who posted this comment can change it, from the browser or the "
+    "account they posted it from."
+)
+
+
+def _own_comment(request, pk) -> tuple[Comment | None, str | None]:
+    """The comment if this reader posted it (with its review published), else None."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("review").filter(review__in=Review.objects.published()),
+        pk=pk,
+    )
+    reader = reader_id(request)
+    mine = bool(reader) and comment.reader == reader
+    return comment, reader if mine else None
+
+
+@reader_form
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """Edit one's own comment within the edit window: GET shows the form, POST saves it
+    and goes back to the comment (POST-redirect-GET)."""
+    comment, reader = _own_comment(request, pk)
+    if reader is None:
+        return _own_page(request, comment, "refused", status=403, why=NOT_YOURS)
+    if not comment.is_editable():
+        why = (
+            "This comment can no longer be edited: the "
+            f"{settings.COMMENT_EDIT_MINUTES} minutes after posting have passed. You can "
+            "still delete it."
+            if comment.status in OWN_EDITABLE
+            else "This comment can no longer be edited."
+        )
+        return _own_page(request, comment, "refused", status=403, why=why)
+    if request.method == "GET":
+        return _own_page(request, comment, "edit", form=CommentEditForm(instance=comment))
+    form = CommentEditForm(request.POST, instance=comment)
+    if not form.is_valid():
+        return _own_page(request, comment, "edit", status=400, form=form)
+    data = form.cleaned_data
+    try:
+        edited = services.comment_edit(
+            comment=comment,
+            reader=reader,
+            body=data["body"],
+            rating=data.get("rating"),
+            spoiler=data["spoiler"],
+        )
+    except services.EditClosed:
+        return _own_page(request, comment, "refused", status=403, why="The edit window has closed.")
+    except services.AlreadyRated:
+        form.add_error("rating", "You have already rated this review in another comment.")
+        return _own_page(request, comment, "edit", status=400, form=form)
+    if edited.status == Comment.Status.PENDING:
+        notify(
+            request,
+            messages.INFO,
+            "Your edit is awaiting moderation: the comment will appear again once a "
+            "moderator has read it.",
+        )
+        return redirect(f"{comment.review.get_absolute_url()}#comments")
+    notify(request, messages.SUCCESS, "Your comment is updated.", comment=edited)
+    return redirect(edited)
+
+
+@reader_form
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    """Delete one's own comment, at any time: GET asks, POST deletes (a soft delete) and
+    goes back to the review."""
+    comment, reader = _own_comment(request, pk)
+    if reader is None:
+        return _own_page(request, comment, "refused", status=403, why=NOT_YOURS)
+    if comment.status == Comment.Status.DELETED:
+        return _own_page(request, comment, "refused", status=403, why="You deleted this comment.")
+    if request.method == "GET":
+        return _own_page(request, comment, "delete")
+    services.comment_delete(comment=comment, reader=reader)
+    notify(request, messages.SUCCESS, "Your comment is deleted.")
+    return redirect(f"{comment.review.get_absolute_url()}#comments")

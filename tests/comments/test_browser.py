@@ -35,6 +35,7 @@ def test_reader_rates_four_stars_by_keyboard_and_the_summary_updates(
     page.locator("#id_name").focus()
     page.keyboard.type("Marisol")
     page.keyboard.press("Tab")  # email
+    page.keyboard.press("Tab")  # "E-mail me when someone replies"
     page.keyboard.press("Tab")  # into the stars: the first one
     assert page.evaluate("document.activeElement.id") == "id_rating_0"
     focus_ring = page.evaluate(

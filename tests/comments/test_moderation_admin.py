@@ -26,7 +26,9 @@ def report(comment, *reasons):
 
 
 class TestQueue:
-    def test_pending_first_then_most_reported_then_newest(self, client, moderator):
+    def test_most_reported_first_then_awaiting_moderation_oldest_first_then_the_rest(
+        self, client, moderator
+    ):
         review = make_review()
         now = timezone.now()
 
@@ -43,7 +45,9 @@ class TestQueue:
         at(60, "Oldest")
         client.force_login(moderator)
         html = client.get(CHANGELIST).content.decode()
-        order = ["Old pending", "Reported twice", "Reported once", "Newest", "Removed", "Oldest"]
+        # Reported first (the most reported first), then awaiting moderation, oldest first
+        # within the queue; the rest newest first.
+        order = ["Reported twice", "Reported once", "Old pending", "Newest", "Removed", "Oldest"]
         assert names_in_order(html, order) == order
         assert "Comments: awaiting moderation and reported first" in html
 
@@ -110,11 +114,12 @@ class TestActionsOffered:
         ]
         return [part.split('"')[0] for part in select.split('value="')[1:] if part[0] != '"']
 
-    def test_moderators_get_remove_restore_and_approve(self, client, moderator):
+    def test_moderators_get_remove_restore_approve_and_ban(self, client, moderator):
         assert self.actions(client, moderator) == [
             "remove_selected",
             "restore_selected",
             "approve_selected",
+            "ban_selected",
         ]
 
     def test_superusers_may_also_purge_but_never_bulk_delete(self, client, superuser):
@@ -122,6 +127,7 @@ class TestActionsOffered:
             "remove_selected",
             "restore_selected",
             "approve_selected",
+            "ban_selected",
             "purge_selected",
         ]
 

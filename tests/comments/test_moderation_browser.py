@@ -91,7 +91,7 @@ def test_moderator_removes_a_comment_from_the_review_page(
     row = page.locator("#result_list tr", has_text="Cheap pills")
     assert "Removed (spam)" in row.inner_text()
     first_rows = page.locator("#result_list tbody tr").all_inner_texts()[:2]
-    assert "Linky" in first_rows[0] and "Rude" in first_rows[1]  # pending, then reported
+    assert "Rude" in first_rows[0] and "Linky" in first_rows[1]  # reported, then pending
     screenshot(page, "moderation-admin-queue")
 
     page.locator("#result_list tr", has_text="Linky").locator("input.action-select").check()

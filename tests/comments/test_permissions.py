@@ -184,6 +184,9 @@ def test_moderators_hold_exactly_the_moderation_rights():
         "comments.moderate_comment",
         "comments.view_report",
         "comments.view_moderationaction",
+        "comments.view_commentversion",
+        "comments.view_ban",
+        "comments.pin_comment",
     }
 
 

@@ -169,10 +169,12 @@ class TestEditorWritesAndPublishes:
 
 
 class TestRoles:
-    def test_editors_hold_every_review_right_and_none_on_accounts_or_comments(self):
+    def test_editors_hold_every_review_right_and_on_comments_only_the_editors_pick(self):
         held = set(Group.objects.get(name=EDITORS).permissions.all())
         assert set(Permission.objects.filter(content_type__app_label="reviews")) <= held
-        assert {p.content_type.app_label for p in held} <= {"reviews", "polls"}
+        on_comments = {p.codename for p in held if p.content_type.app_label == "comments"}
+        assert on_comments == {"pin_comment"}
+        assert {p.content_type.app_label for p in held} <= {"reviews", "polls", "comments"}
 
     @pytest.mark.parametrize(
         "url", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]
