@@ -112,6 +112,21 @@ def _thread_order(sort: str):
 
 
 class CommentQuerySet(models.QuerySet):
+    def same_as(self, *, review, name, body, parent, reader, ip_address, since):
+        """Comments with this text, name and parent on review since then, from the same
+        browser (reader) or address: what a resend or a double click would repeat."""
+        sender = Q(reader=reader) if reader else Q(pk__in=[])
+        if ip_address:
+            sender |= Q(ip_address=ip_address)
+        return self.filter(
+            sender,
+            review=review,
+            name=name,
+            body=body,
+            parent=parent,
+            created_at__gte=since,
+        ).order_by("created_at", "pk")
+
     def published(self):
         """What readers see and what counts: published comments.
 

@@ -130,6 +130,20 @@ def comment_post(
     notify_replies = notify_replies and bool(email)
     try:
         with transaction.atomic():
+            # One post at a time per review (a row lock; SQLite's IMMEDIATE transactions
+            # queue writers anyway), so two copies sent at once cannot both pass the check.
+            Review.objects.select_for_update().filter(pk=review.pk).exists()
+            first = Comment.objects.same_as(
+                review=review,
+                name=name,
+                body=body,
+                parent=parent,
+                reader=reader,
+                ip_address=ip_address,
+                since=timezone.now() - DUPLICATE_WINDOW,
+            ).first()
+            if first is not None:
+                raise Duplicate(first)
             comment = Comment.objects.create(
                 review=review,
                 parent=parent,
@@ -157,6 +171,19 @@ def comment_post(
         if rating is not None and Comment.objects.rating_by(review=review, reader=reader):
             raise AlreadyRated from None
         raise
+
+
+#: The same comment sent again within this time, from the same browser or address, is the
+#: first one (a double click, a resend after an error page), as django-contrib-comments does.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+class Duplicate(Exception):
+    """This comment was posted already; .comment is the first copy."""
+
+    def __init__(self, comment: Comment):
+        super().__init__("This comment was posted already.")
+        self.comment = comment
 
 
 # --- A reader's own comment --------------------------------------------------------------

@@ -20,6 +20,7 @@ from reviewsite.clientip import client_ip
 from reviewsite.ratelimit import hit
 from reviewsite.readers import ensure_reader_id, reader_id
 from reviewsite.sameorigin import reader_form
+from reviewsite.views import DATABASE_UNAVAILABLE
 
 #: Messages with this tag are shown by the comment section: next to the form, or inside
 #: the comment they are about when they also carry a "comment-<id>" tag (see notify()).
@@ -102,7 +103,24 @@ def post_comment(request, slug):
     except services.Banned as banned:
         form.add_error(None, banned_message(banned.ban))
         return _refused(request, review, form, status=403)
+    except services.Duplicate as duplicate:
+        notify(
+            request,
+            messages.INFO,
+            "You had already posted this comment: here it is. It was not posted twice.",
+            comment=duplicate.comment,
+        )
+        return redirect(f"{review.get_absolute_url()}#comment-{duplicate.comment.pk}")
+    # Stored: whatever fails from here on, the reader must hear that it was saved.
+    try:
+        return _posted(request, review, comment)
+    except DATABASE_UNAVAILABLE:
+        notify(request, messages.SUCCESS, "Thank you: your comment is saved.")
+        return redirect(f"{review.get_absolute_url()}#comments")
 
+
+def _posted(request, review, comment):
+    """The redirect after a stored comment, with what the reader should know."""
     if comment.notify_replies and not comment_mail_active(comment.email):
         messages.info(
             request,

@@ -145,8 +145,8 @@ class TestAdmin:
 
     def test_the_queue_bans_the_authors_of_selected_comments_after_asking(self, staff):
         review = make_review()
-        first = posted(Client(), review, email="one@example.com")
-        second = posted(Client(), review, email="two@example.com")
+        first = posted(Client(), review, email="one@example.com", body="The first troll.")
+        second = posted(Client(), review, email="two@example.com", body="The second troll.")
         changelist = reverse("admin:comments_comment_changelist")
         selected = {"action": "ban_selected", "_selected_action": [first.pk, second.pk]}
         asking = staff.post(changelist, selected)

@@ -163,9 +163,9 @@ class TestRateLimits:
             "comment-voter": (2, LONG),
         }
         review = make_review()
-        post(client, review)
-        post(client, review)
-        assert post(client, review).status_code == 429
+        post(client, review, body="One.")
+        post(client, review, body="Two.")
+        assert post(client, review, body="Three.").status_code == 429
         assert Comment.objects.count() == 2
 
     def test_switch_turns_limits_off(self, client, settings):
