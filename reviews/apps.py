@@ -7,9 +7,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from reviews import signals
+        from reviews import revisions, signals
         from reviewsite.roles import sync_roles
 
+        revisions.register()
         post_migrate.connect(sync_roles, dispatch_uid="reviewsite.sync_roles")
 
         from reviewsite import pagecache

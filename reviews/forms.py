@@ -1,9 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 
 from reviews import images
-from reviews.models import Figure
+from reviews.models import Figure, Review
 
 
 class FigureForm(forms.ModelForm):
@@ -52,3 +53,64 @@ class FigureFormSet(forms.BaseInlineFormSet):
                 "of the section they follow.",
                 code="two_leads",
             )
+
+
+class ReviewAdminForm(forms.ModelForm):
+    """The review form, refusing a save made from a page opened before someone else's save.
+
+    loaded_revision carries the latest revision when the page was opened. If another revision
+    was saved meanwhile the form is refused, with everything typed kept, until the
+    editor ticks save_anyway (having compared, through the link the page shows).
+    """
+
+    loaded_revision = forms.CharField(widget=forms.HiddenInput, required=False)
+    save_anyway = forms.BooleanField(
+        required=False,
+        label="Save my version over theirs",
+        help_text="Tick this once you have compared the two, then save again.",
+    )
+
+    class Meta:
+        model = Review
+        fields: list[str] = []  # ReviewAdmin's fieldsets choose them
+
+    #: The revision saved meanwhile, when the save was refused for it.
+    conflict = None
+
+    def __init__(self, *args, **kwargs):
+        from reviews.revisions import latest_revision
+
+        super().__init__(*args, **kwargs)
+        self.latest = latest_revision(self.instance) if self.instance.pk else None
+        self.fields["loaded_revision"].initial = self.latest.pk if self.latest else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "_send_back" in self.data and not (cleaned.get("editor_note") or "").strip():
+            self.add_error(
+                "editor_note" if "editor_note" in self.fields else None,
+                ValidationError(
+                    "Write the note the writer will see: what to change before it can be "
+                    "published.",
+                    code="note_required",
+                ),
+            )
+        if self.instance.pk is None or cleaned.get("save_anyway"):
+            return cleaned
+        loaded = (self.data.get(self.add_prefix("loaded_revision")) or "").strip()
+        latest = str(self.latest.pk) if self.latest else ""
+        if loaded != latest:
+            self.conflict = self.latest
+            who = self.latest.user.get_username() if self.latest.user else "someone"
+            raise ValidationError(
+                "Not saved: %(who)s saved this review at %(when)s, after you opened it. "
+                "Everything you typed is still here (photos must be chosen again). Compare "
+                "the two versions, then tick “Save my version over theirs” and save, or "
+                "reload the page to start from theirs.",
+                code="stale",
+                params={
+                    "who": who,
+                    "when": f"{timezone.localtime(self.latest.date_created):%H:%M:%S on %d %b %Y}",
+                },
+            )
+        return cleaned

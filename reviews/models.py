@@ -36,6 +36,11 @@ def star_average(total: int | None, count: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def display_name(user) -> str:
+    """The name a critic is shown by: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 class Label(models.Model):
     """A named, sluggable way to browse reviews (platforms, genres)."""
 
@@ -188,6 +193,29 @@ class Review(models.Model):
         default="",
         help_text="All of the review's words in plain text, kept for site search.",
     )
+    submitted_at = models.DateTimeField(
+        "submitted for review",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the writer submits the draft; cleared when it is sent back "
+        "or published.",
+    )
+    editor_note = models.TextField(
+        "note to the writer",
+        blank=True,
+        help_text="Why the review was sent back, and what to change. The writer sees it at "
+        "the top of the review.",
+    )
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_back_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -203,13 +231,20 @@ class Review(models.Model):
                 name="published_review_has_date",
             ),
         ]
+        permissions = [
+            ("publish_review", "Can publish, schedule and unpublish reviews, and edit anyone's"),
+        ]
 
     def __str__(self):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at is None:
+                self.published_at = timezone.now()
+            self.submitted_at = None  # published: out of the Submitted queue
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "submitted_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -258,6 +293,22 @@ class Review(models.Model):
         self.status = self.Status.DRAFT
         self.save(update_fields=["status", "updated_at"])
 
+    def submit(self) -> None:
+        """The writer asks an editor to publish this draft (it joins the Submitted queue)."""
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["submitted_at", "updated_at"])
+
+    def send_back(self, *, by, note: str) -> None:
+        """An editor returns the draft to its writer with a note of what to change."""
+        self.submitted_at = None
+        self.editor_note, self.sent_back_by, self.sent_back_at = note, by, timezone.now()
+        fields = ["submitted_at", "editor_note", "sent_back_by", "sent_back_at", "updated_at"]
+        self.save(update_fields=fields)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.DRAFT and self.submitted_at is not None
+
     @property
     def is_live(self) -> bool:
         return (
@@ -274,7 +325,7 @@ class Review(models.Model):
     def byline(self) -> str:
         if self.author is None:
             return f"{settings.SITE_NAME} staff"
-        return self.author.get_full_name() or self.author.get_username()
+        return display_name(self.author)
 
     @property
     def work_label(self) -> str:
@@ -479,13 +530,17 @@ class Figure(models.Model):
     def release_files(self) -> None:
         """Once the transaction commits, delete this figure's files unless still used.
 
-        Files are named by content, so two figures with the same photo share them. If
-        the storage fails, the files stay for `manage.py media_orphans` to find.
+        Files are named by content, so two figures with the same photo share them, and a
+        revision keeps the files it names. If the storage fails, the files stay for
+        `manage.py media_orphans` to find.
         """
         name, names, storage = self.image.name, self.file_names(), self.image.storage
 
         def delete():
-            if Figure.objects.filter(image=name).exists():
+            from reviews.revisions import file_in_revisions
+
+            # A revision that uses the photo can be restored, so its files must stay.
+            if Figure.objects.filter(image=name).exists() or file_in_revisions(name):
                 return
             try:
                 for each in names:
@@ -514,3 +569,58 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.role}"
+
+
+class ReviewAction(models.Model):
+    """One entry of the content audit log: who did what to which review, and when.
+
+    The names are copied, so an entry still reads right after the review is deleted or
+    the account is deactivated or removed.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        EDIT = "edit", "Edited"
+        SUBMIT = "submit", "Submitted for review"
+        SEND_BACK = "send_back", "Sent back to the writer"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        UNPUBLISH = "unpublish", "Unpublished"
+        RESTORE = "restore", "Restored a revision"
+        DELETE = "delete", "Deleted"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=10, choices=Action)
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    review_headline = models.CharField("review", max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_actions",
+        verbose_name="person",
+    )
+    username = models.CharField("person", max_length=150)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "content log entry"
+        verbose_name_plural = "content log"
+
+    def __str__(self):
+        return f"{self.username} {self.get_action_display().lower()} “{self.review_headline}”"
+
+    @classmethod
+    def record(cls, *, review: Review, by, action: str, note: str = "") -> "ReviewAction":
+        return cls.objects.create(
+            review=review if review.pk else None,
+            review_headline=review.headline,
+            user=by if by and by.pk else None,
+            username=by.get_username() if by else "(system)",
+            action=action,
+            note=note,
+        )
