@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from polls.forms import PollForm
 from polls.models import Poll, counted_choices
-from reviews.admin import ReviewAdmin
+from reviews.admin import PUBLISH, ReviewAdmin
 
 POLL_FIELDS = ["question", "choices_text", ("opens_at", "closes_at"), "results"]
 
@@ -116,12 +116,19 @@ class PollAdmin(admin.ModelAdmin):
     actions = ["download_csv"]
 
     def get_queryset(self, request):
-        return (
+        polls = (
             super()
             .get_queryset(request)
             .with_results()
             .annotate(vote_total=Sum("choices__vote_count"))
         )
+        if not request.user.has_perm(PUBLISH):  # writers: the polls of their own reviews
+            polls = polls.filter(review__author=request.user)
+        return polls
+
+    def has_change_permission(self, request, obj=None):
+        # Writers edit a poll on their own draft's page, never here.
+        return request.user.has_perm(PUBLISH) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request):
         return False
@@ -134,6 +141,8 @@ class PollAdmin(admin.ModelAdmin):
         ]
 
     def results_csv_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         poll = get_object_or_404(self.get_queryset(request).select_related("review"), pk=pk)
         if not self.has_view_permission(request, poll):
             raise PermissionDenied

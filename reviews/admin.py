@@ -156,6 +156,8 @@ class ReviewAdmin(admin.ModelAdmin):
         ]
 
     def _review_or_404(self, request, object_id, *, change=False) -> Review:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         review = self.get_object(request, unquote(object_id))
         if review is None:
             raise Http404("No such review.")
