@@ -11,8 +11,19 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from reviews import revisions, services
-from reviews.forms import FigureForm, FigureFormSet, ReviewAdminForm
-from reviews.models import Credit, Figure, Genre, Platform, Review, ReviewAction, Section
+from reviews.forms import FigureForm, FigureFormSet, ProfileForm, ReviewAdminForm
+from reviews.models import (
+    Credit,
+    Figure,
+    Genre,
+    Platform,
+    Profile,
+    Review,
+    ReviewAction,
+    Section,
+    display_name,
+    has_a_name,
+)
 
 PUBLISH = "reviews.publish_review"
 
@@ -137,6 +148,11 @@ class ReviewAdmin(admin.ModelAdmin):
             fieldsets.append(("Workflow", {"fields": ["editor_note"]}))
         return fieldsets
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.current_user = request.user
+        return form
+
     def get_urls(self):
         def view(function):
             return self.admin_site.admin_view(function)
@@ -254,13 +270,14 @@ class ReviewAdmin(admin.ModelAdmin):
         kwargs["queryset"] = (
             get_user_model()
             .objects.filter(Q(is_staff=True) | Q(reviews__isnull=False))
+            .select_related("profile")
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         field.label_from_instance = lambda user: (
-            f"{user.get_full_name()} ({user.get_username()})"
-            if user.get_full_name()
+            f"{display_name(user)} ({user.get_username()})"
+            if has_a_name(user)
             else user.get_username()
         )
         return field
@@ -370,7 +387,17 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected reviews", permissions=["publish"])
     def publish_selected(self, request, queryset):
         count = 0
-        for review in queryset:
+        for review in queryset.select_related("author__profile"):
+            unnamed = review.author is not None and not has_a_name(review.author)
+            if unnamed and review.status != Review.Status.PUBLISHED:
+                self.message_user(
+                    request,
+                    f"“{review.headline}” is not published: its byline would read "
+                    f"“{review.author.get_username()}”, a login name. Its author sets a "
+                    "display name under “My profile” first.",
+                    messages.ERROR,
+                )
+                continue
             services.review_publish(review=review, by=request.user)
             count += 1
         self.message_user(request, f"Published {count} review(s).", messages.SUCCESS)
@@ -431,4 +458,71 @@ class ReviewActionAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:reviews_review_change", args=[entry.review_id]),
             entry.review_headline,
+        )
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """Each staff account edits its own critic profile ("My profile", top right).
+
+    Not listed on the admin index (moderators would otherwise see a Reviews section);
+    superusers may open anyone's from the list.
+    """
+
+    form = ProfileForm
+    fields = ["display_name", "bio", "portrait", "portrait_preview", "portrait_alt"]
+    readonly_fields = ["portrait_preview"]
+    list_display = ["__str__", "user"]
+
+    def has_module_permission(self, request):
+        return False
+
+    def _own(self, request, obj) -> bool:
+        return request.user.is_staff and (
+            obj is None or obj.user_id == request.user.pk or request.user.is_superuser
+        )
+
+    def get_queryset(self, request):
+        profiles = super().get_queryset(request).select_related("user")
+        return profiles if request.user.is_superuser else profiles.filter(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        mine = path(
+            "mine/", self.admin_site.admin_view(self.mine_view), name="reviews_profile_mine"
+        )
+        return [mine, *super().get_urls()]
+
+    def mine_view(self, request):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        profile, _ = Profile.objects.get_or_create(user=request.user)
+        return redirect("admin:reviews_profile_change", profile.pk)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The byline, author page, feeds and JSON-LD show the name: refresh those pages.
+        Review.objects.filter(author=obj.user).touch()
+
+    def response_change(self, request, obj):
+        self.message_user(request, "Your profile is saved.", messages.SUCCESS)
+        return redirect("admin:reviews_profile_change", obj.pk)
+
+    @admin.display(description="Portrait")
+    def portrait_preview(self, profile):
+        if not profile.portrait:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="120">', profile.portrait_url, profile.portrait_alt
         )

@@ -1,10 +1,12 @@
+import dataclasses
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from reviews import images
-from reviews.models import Figure, Review
+from reviews.models import Figure, Profile, Review, has_a_name
 
 
 class FigureForm(forms.ModelForm):
@@ -76,6 +78,29 @@ class ReviewAdminForm(forms.ModelForm):
 
     #: The revision saved meanwhile, when the save was refused for it.
     conflict = None
+    #: Who is saving (ReviewAdmin.get_form sets it): the author of a new review.
+    current_user = None
+
+    def _check_byline(self, cleaned) -> None:
+        """Ask for a display name before a review under a login name is published."""
+        published = Review.Status.PUBLISHED
+        if cleaned.get("status") != published or self.initial.get("status") == published:
+            return  # only the step to published asks; a live review stays editable
+        if "author" in self.fields:
+            author = cleaned.get("author") or (None if self.instance.pk else self.current_user)
+        else:
+            author = self.instance.author if self.instance.pk else self.current_user
+        if author is not None and not has_a_name(author):
+            self.add_error(
+                "status" if "status" in self.fields else None,
+                ValidationError(
+                    "The byline would read “%(login)s”, a login name. Before the first "
+                    "review by this account is published, give it a display name under "
+                    "“My profile” (top right of the admin), then publish.",
+                    code="no_display_name",
+                    params={"login": author.get_username()},
+                ),
+            )
 
     def __init__(self, *args, **kwargs):
         from reviews.revisions import latest_revision
@@ -95,6 +120,7 @@ class ReviewAdminForm(forms.ModelForm):
                     code="note_required",
                 ),
             )
+        self._check_byline(cleaned)
         if self.instance.pk is None or cleaned.get("save_anyway"):
             return cleaned
         loaded = (self.data.get(self.add_prefix("loaded_revision")) or "").strip()
@@ -113,4 +139,65 @@ class ReviewAdminForm(forms.ModelForm):
                     "when": f"{timezone.localtime(self.latest.date_created):%H:%M:%S on %d %b %Y}",
                 },
             )
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    """A critic's own profile. A new portrait is checked and stored while validating, as
+    a figure's photo is, so a bad file or a storage failure is a message on the form."""
+
+    class Meta:
+        model = Profile
+        fields = ["display_name", "bio", "portrait", "portrait_alt"]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 600}),
+            "portrait": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp"}
+            ),
+        }
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
+    def clean_portrait(self):
+        upload = self.cleaned_data.get("portrait")
+        if not isinstance(upload, UploadedFile):
+            return upload
+        prepared = images.prepare(upload)
+        try:
+            renditions = images.store(self.instance.portrait.storage, prepared)
+        except images.StorageFailed as error:
+            raise ValidationError(str(error), code="storage") from error
+        self.instance.portrait_width, self.instance.portrait_height = (
+            prepared.width,
+            prepared.height,
+        )
+        self.instance.portrait_renditions = [dataclasses.asdict(r) for r in renditions]
+        self.stored_name = prepared.name
+        return prepared
+
+    #: The stored portrait's name, once a new one is in storage.
+    stored_name = ""
+
+    def save(self, commit=True):
+        if self.stored_name:  # stored already: the field must not store it a second time
+            self.instance.portrait.name = self.stored_name
+            self.instance.portrait._committed = True
+        return super().save(commit)
+
+    def clean(self):
+        cleaned = super().clean()
+        has_portrait = cleaned.get("portrait") or (
+            self.instance.portrait and cleaned.get("portrait") is not False
+        )
+        if has_portrait and not cleaned.get("portrait_alt", "").strip():
+            self.add_error(
+                "portrait_alt",
+                ValidationError(
+                    "Say what the portrait shows, for readers who cannot see it.",
+                    code="alt_required",
+                ),
+            )
+        if cleaned.get("portrait") is False:  # "Clear" ticked
+            self.instance.portrait_renditions = []
         return cleaned

@@ -37,8 +37,10 @@ def star_average(total: int | None, count: int) -> Decimal | None:
 
 
 def display_name(user) -> str:
-    """The name a critic is shown by: their full name, else their username."""
-    return user.get_full_name() or user.get_username()
+    """The name a critic is shown by: their profile's display name, else their full
+    name, else their username."""
+    profile = profile_of(user)
+    return (profile and profile.display_name) or user.get_full_name() or user.get_username()
 
 
 class Label(models.Model):
@@ -74,7 +76,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
-        return self.select_related("author", "platform").prefetch_related(
+        return self.select_related("author__profile", "platform").prefetch_related(
             Prefetch("figures", queryset=Figure.objects.filter(position=0), to_attr="lead")
         )
 
@@ -106,7 +108,7 @@ class ReviewQuerySet(models.QuerySet):
         (through the *_list properties) only when its cached fragments are missing. The
         poll comes along: whether it is open is part of the page cache's key.
         """
-        return self.select_related("author", "platform", "poll")
+        return self.select_related("author__profile", "platform", "poll")
 
 
 class Review(models.Model):
@@ -624,3 +626,75 @@ class ReviewAction(models.Model):
             action=action,
             note=note,
         )
+
+
+class Profile(models.Model):
+    """A critic as readers meet them: the name in the byline, a bio, a portrait.
+
+    Every staff account edits its own (admin, "My profile"). Without a display name
+    the byline falls back to the full name, then the username, and the account is
+    asked for a name before its first review is published.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    display_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Your name as readers see it in the byline, the feeds and on your author "
+        "page: “Dana Whitfield”.",
+    )
+    bio = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="A few lines about you for your author page (up to 600 characters).",
+    )
+    portrait = models.FileField(
+        upload_to=images.UPLOAD_DIR,
+        max_length=200,
+        blank=True,
+        help_text="Optional: a JPEG, PNG or WebP photo of you. Location and camera data are "
+        "removed.",
+    )
+    portrait_alt = models.CharField(
+        "portrait description",
+        max_length=300,
+        blank=True,
+        help_text="What the portrait shows, for readers who cannot see it: “Dana Whitfield, "
+        "smiling, in front of a bookshelf”.",
+    )
+    portrait_width = models.PositiveIntegerField(editable=False, default=0)
+    portrait_height = models.PositiveIntegerField(editable=False, default=0)
+    portrait_renditions = models.JSONField(editable=False, default=list)
+
+    class Meta:
+        verbose_name = "critic profile"
+
+    def __str__(self):
+        return self.display_name or self.user.get_username()
+
+    @property
+    def portrait_url(self) -> str:
+        """The smallest rendition: the author page shows the portrait small."""
+        if not self.portrait:
+            return ""
+        if self.portrait_renditions:
+            return self.portrait.storage.url(self.portrait_renditions[0]["name"])
+        return self.portrait.url
+
+    def file_names(self) -> set[str]:
+        return {self.portrait.name, *(r["name"] for r in self.portrait_renditions)} - {""}
+
+
+def profile_of(user) -> Profile | None:
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def has_a_name(user) -> bool:
+    """Whether the byline would show a name rather than the login (username)."""
+    profile = profile_of(user)
+    return bool((profile and profile.display_name) or user.get_full_name())

@@ -12,7 +12,7 @@ from reversion.models import Revision
 
 from reviews import revisions
 from reviews.models import Review, ReviewAction, Section
-from tests.factories import make_review, make_user
+from tests.factories import give_name, make_review, make_user
 from tests.reviews.editing import change_url, compare_url, history_url, open_form, restore_url
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,7 @@ class Reviews:
     """The writer's draft and live review, an editor's draft, each with one revision."""
 
     def __init__(self, writer, editor):
+        give_name(writer, "Wren Hale")
         self.draft = make_review(published=False, author=writer, headline="Writer's draft")
         self.live = make_review(published=True, author=writer, headline="Writer's live one")
         self.other = make_review(published=False, author=editor, headline="Editor's draft")

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from reviews.models import Review, ReviewAction
 from reviewsite.roles import WRITERS
-from tests.factories import make_review, make_user
+from tests.factories import give_name, make_review, make_user
 from tests.reviews.editing import change_url, open_form, save
 from tests.reviews.test_admin import ADD_URL, filled_add_form
 
@@ -68,7 +68,7 @@ def test_editor_sends_back_with_a_note_the_writer_sees(client, writer, editor):
 
 
 def test_editor_publishes_a_submitted_review_and_it_leaves_the_queue(client, writer, editor):
-    review = make_review(published=False, author=writer)
+    review = make_review(published=False, author=give_name(writer, "Wren Hale"))
     review.submit()
     client.force_login(editor)
     data = open_form(client, review)
@@ -130,7 +130,7 @@ def test_writers_never_reach_comments_moderation_or_the_log(client, writer):
 
 
 def test_content_log_is_read_only_and_filterable_by_review_and_person(client, editor, writer):
-    review = make_review(published=False, author=writer, headline="Logged review")
+    review = make_review(published=False, author=give_name(writer), headline="Logged review")
     other = make_review(published=False, author=editor, headline="Another one")
     client.force_login(editor)
     save(client, review, headline="Logged review, edited")
