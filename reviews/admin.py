@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,7 +12,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from reviews import revisions, services
-from reviews.forms import FigureForm, FigureFormSet, ProfileForm, ReviewAdminForm
+from reviews.forms import (
+    DATETIME_OVERRIDES,
+    FigureForm,
+    FigureFormSet,
+    ProfileForm,
+    ReviewAdminForm,
+)
+from reviews.middleware import take_typed_text
 from reviews.models import (
     Credit,
     Figure,
@@ -80,7 +88,9 @@ class FigureInline(admin.StackedInline):
         )
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(admin.StackedInline):
+    """Stacked, not tabular: a tabular inline's inputs have no labels of their own."""
+
     model = Credit
     fields = ["order", "kind", "person", "role"]
     extra = 1
@@ -89,13 +99,13 @@ class CreditInline(admin.TabularInline):
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     form = ReviewAdminForm
+    formfield_overrides = DATETIME_OVERRIDES
     list_display = ["headline", "status_label", "published_at", "work_label", "author"]
     list_filter = [WorkflowFilter, "status", "work_kind", "platform", "genres"]
     list_select_related = ["author", "platform"]
     search_fields = ["headline", "standfirst", "work_title", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["genres"]
     actions = ["publish_selected", "unpublish_selected"]
     inlines = [SectionInline, FigureInline, CreditInline]
     #: Prefetches for columns other apps add to the list (polls adds its results), so
@@ -151,7 +161,21 @@ class ReviewAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.current_user = request.user
+        form.returned_after_login = getattr(request, "typed_text_returned", False)
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        typed = take_typed_text(request) if request.method == "GET" else None
+        if typed is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # What was posted as the session ended, shown bound and refused (the form says
+        # why), so nothing is saved until the editor presses Save again, with a new token.
+        _ = request.FILES  # parsed (empty) now: parsing later would reset POST
+        request.POST = QueryDict(mutable=True)
+        for key, values in typed.items():
+            request.POST.setlist(key, values)
+        request.method, request.typed_text_returned = "POST", True
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         def view(function):
@@ -261,6 +285,12 @@ class ReviewAdmin(admin.ModelAdmin):
         if review.is_scheduled:
             return "scheduled"
         return "published" if review.is_live else "a draft"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "genres":
+            # Tick boxes: labelled, no script, and genres are few.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name != "author":

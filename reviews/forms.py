@@ -1,8 +1,10 @@
 import dataclasses
 
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils import timezone
 
 from reviews import images
@@ -109,8 +111,18 @@ class ReviewAdminForm(forms.ModelForm):
         self.latest = latest_revision(self.instance) if self.instance.pk else None
         self.fields["loaded_revision"].initial = self.latest.pk if self.latest else ""
 
+    #: Set when the data is what was posted as the session ended (KeepTypedTextMiddleware).
+    returned_after_login = False
+
     def clean(self):
         cleaned = super().clean()
+        if self.returned_after_login:
+            raise ValidationError(
+                "Your session ended before this was saved, so you were asked to log in. "
+                "Everything you typed is back in the form below (photos must be chosen "
+                "again): check it, then save.",
+                code="session_ended",
+            )
         if "_send_back" in self.data and not (cleaned.get("editor_note") or "").strip():
             self.add_error(
                 "editor_note" if "editor_note" in self.fields else None,
@@ -130,9 +142,7 @@ class ReviewAdminForm(forms.ModelForm):
             who = self.latest.user.get_username() if self.latest.user else "someone"
             raise ValidationError(
                 "Not saved: %(who)s saved this review at %(when)s, after you opened it. "
-                "Everything you typed is still here (photos must be chosen again). Compare "
-                "the two versions, then tick “Save my version over theirs” and save, or "
-                "reload the page to start from theirs.",
+                "Everything you typed is still here; see the box at the top of the form.",
                 code="stale",
                 params={
                     "who": who,
@@ -201,3 +211,21 @@ class ProfileForm(forms.ModelForm):
         if cleaned.get("portrait") is False:  # "Clear" ticked
             self.instance.portrait_renditions = []
         return cleaned
+
+
+class LabelledSplitDateTime(admin_widgets.AdminSplitDateTime):
+    """The admin's date and time inputs, each with a name of its own.
+
+    Django labels the pair as a whole (a legend) and writes "Date:" and "Time:" as bare
+    text, so screen readers announced two unnamed boxes; axe flagged them.
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, part in zip(context["widget"]["subwidgets"], ("Date", "Time"), strict=False):
+            subwidget["attrs"]["aria-label"] = part
+        return context
+
+
+#: formfield_overrides for any admin with date-and-time fields.
+DATETIME_OVERRIDES = {models.DateTimeField: {"widget": LabelledSplitDateTime}}

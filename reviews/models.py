@@ -137,8 +137,8 @@ class Review(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reviews",
-        help_text="The critic named in the byline (their full name, else their username). "
-        "Left empty on a new review, it is you.",
+        help_text="The critic named in the byline (the display name of their profile, else "
+        "their full name). Left empty on a new review, it is you.",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
