@@ -108,11 +108,16 @@ class ReviewAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     actions = ["publish_selected", "unpublish_selected"]
     inlines = [SectionInline, FigureInline, CreditInline]
+    readonly_fields = ["length"]
+
+    class Media:
+        js = ["js/admin-editors.js"]
+
     #: Prefetches for columns other apps add to the list (polls adds its results), so
     #: the list stays a fixed number of queries however many reviews it shows.
     list_prefetch_related: list = []
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "author"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "author", "length"]}),
         ("Verdict", {"fields": ["verdict", "score"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
         (
@@ -311,6 +316,12 @@ class ReviewAdmin(admin.ModelAdmin):
             else user.get_username()
         )
         return field
+
+    @admin.display(description="Length")
+    def length(self, review):
+        if not review.pk:
+            return "Counted once the sections are saved."
+        return f"{review.word_count:,} words · {review.reading_minutes} min read"
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, review):

@@ -11,6 +11,20 @@ from reviews import images
 from reviews.models import Figure, Profile, Review, has_a_name
 
 
+def say_the_limit(form: forms.BaseForm, names) -> None:
+    """Add "Up to N characters." to the help of these fields, and mark them full width.
+
+    The limit is readable without JavaScript; static/js/admin-editors.js turns it into a
+    running count of what is left.
+    """
+    for name in names:
+        field = form.fields.get(name)
+        if field is None or not getattr(field, "max_length", None):
+            continue
+        field.help_text = f"{field.help_text} Up to {field.max_length} characters.".strip()
+        field.widget.attrs["class"] = "vTextField editors-wide"
+
+
 class FigureForm(forms.ModelForm):
     class Meta:
         model = Figure
@@ -21,6 +35,19 @@ class FigureForm(forms.ModelForm):
 
     #: Set once this form's photo is in storage, so a refused submission can release it.
     stored = False
+
+    def __init__(self, *args, review: Review | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_the_limit(self, ["alt_text", "caption", "credit"])
+        self.fields["position"] = forms.TypedChoiceField(
+            label="Placement",
+            coerce=int,
+            choices=placement_choices(review, current=self.instance.position),
+            initial=1 if review is not None and review.pk and review.lead_figure else 0,
+            help_text="Where the photo goes: the lead photo under the headline, or after "
+            "one of the review's sections. A section not saved yet is chosen by its number "
+            "(its place in the order, counting from 1).",
+        )
 
     def clean_image(self):
         """Check a new upload and store it with its renditions, now.
@@ -41,7 +68,33 @@ class FigureForm(forms.ModelForm):
         return self.instance.image
 
 
+#: Section numbers offered beyond those saved, for sections typed on the same page.
+SPARE_PLACES = 3
+
+
+def placement_choices(review: Review | None, *, current: int = 0) -> list[tuple[int, str]]:
+    """Where a figure can go, named from the review itself: "After section 2: “The cast”".
+
+    Numbers past the saved sections stay selectable, so a photo can follow a section
+    typed on the same page (no script needed), and a figure already placed there keeps
+    its place.
+    """
+    sections = list(review.sections.all()) if review is not None and review.pk else []
+    choices = [(0, "Lead photo, under the headline")]
+    for number, section in enumerate(sections, start=1):
+        name = f"“{section.heading}”" if section.heading else "the introduction"
+        choices.append((number, f"After section {number}: {name}"))
+    last = max(len(sections) + SPARE_PLACES, current)
+    choices += [
+        (n, f"After section {n} (not saved yet)") for n in range(len(sections) + 1, last + 1)
+    ]
+    return choices
+
+
 class FigureFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "review": self.instance}
+
     def clean(self):
         super().clean()
         leads = [
@@ -53,8 +106,7 @@ class FigureFormSet(forms.BaseInlineFormSet):
         ]
         if len(leads) > 1:
             raise ValidationError(
-                "Only one photo can be the lead (placement 0); give the others the number "
-                "of the section they follow.",
+                "Only one photo can be the lead photo; place the others after a section.",
                 code="two_leads",
             )
 
@@ -108,6 +160,7 @@ class ReviewAdminForm(forms.ModelForm):
         from reviews.revisions import latest_revision
 
         super().__init__(*args, **kwargs)
+        say_the_limit(self, ["headline", "standfirst", "verdict"])
         self.latest = latest_revision(self.instance) if self.instance.pk else None
         self.fields["loaded_revision"].initial = self.latest.pk if self.latest else ""
 

@@ -1,6 +1,7 @@
 import dataclasses
 import html
 import logging
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -34,6 +35,14 @@ def star_average(total: int | None, count: int) -> Decimal | None:
     if not count:
         return None
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+#: A common adult silent-reading speed for non-fiction (Brysbaert, 2019: 238).
+WORDS_PER_MINUTE = 238
+
+
+def count_words(texts) -> int:
+    return sum(len(text.split()) for text in texts)
 
 
 def display_name(user) -> str:
@@ -140,7 +149,13 @@ class Review(models.Model):
         help_text="The critic named in the byline (the display name of their profile, else "
         "their full name). Left empty on a new review, it is you.",
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="A draft is seen only by staff (View on site shows a preview). Published: "
+        "readers see it from the time below.",
+    )
     published_at = models.DateTimeField(
         "publish at",
         null=True,
@@ -166,9 +181,19 @@ class Review(models.Model):
 
     # The reviewed work.
     work_title = models.CharField("title", max_length=200, help_text="The show or film: BALLARD.")
-    work_kind = models.CharField("kind", max_length=10, choices=Kind, default=Kind.SEASON)
+    work_kind = models.CharField(
+        "kind",
+        max_length=10,
+        choices=Kind,
+        default=Kind.SEASON,
+        help_text="A season of a TV show, or a film: it decides the kicker, the credits box "
+        "and what search engines are told the review is about.",
+    )
     season_number = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For a TV season: 1 for the first. Leave empty for a film.",
     )
     platform = models.ForeignKey(
         Platform,
@@ -178,13 +203,20 @@ class Review(models.Model):
         related_name="reviews",
         help_text="Platform or network.",
     )
-    premiere_date = models.DateField(null=True, blank=True)
+    premiere_date = models.DateField(
+        null=True, blank=True, help_text="When the season or film first aired or opened."
+    )
     based_on = models.CharField(
         max_length=300,
         blank=True,
         help_text="For example: Based on the novels by Michael Connelly.",
     )
-    genres = models.ManyToManyField(Genre, blank=True, related_name="reviews")
+    genres = models.ManyToManyField(
+        Genre,
+        blank=True,
+        related_name="reviews",
+        help_text="Each ticked genre lists the review on its page (/genres/…/).",
+    )
     comments_version = models.PositiveIntegerField(
         editable=False,
         default=0,
@@ -194,6 +226,11 @@ class Review(models.Model):
         editable=False,
         default="",
         help_text="All of the review's words in plain text, kept for site search.",
+    )
+    word_count = models.PositiveIntegerField(
+        editable=False,
+        default=0,
+        help_text="Words in the sections, counted when they are saved; gives the reading time.",
     )
     submitted_at = models.DateTimeField(
         "submitted for review",
@@ -268,17 +305,20 @@ class Review(models.Model):
         self.save(update_fields=["status", "published_at", "updated_at"])
 
     def refresh_search_document(self) -> None:
-        """Rebuild the plain text site search looks in (after sections or credits change)."""
-        parts = [self.headline, self.standfirst, self.work_label, self.based_on, self.verdict]
-        parts += [
-            f"{section.heading}\n{html.unescape(strip_tags(section.body_html))}"
+        """Rebuild the plain text site search looks in, and the word count (after sections
+        or credits change)."""
+        sections = [
+            (section.heading, html.unescape(strip_tags(section.body_html)))
             for section in self.sections.all()
         ]
+        parts = [self.headline, self.standfirst, self.work_label, self.based_on, self.verdict]
+        parts += [f"{heading}\n{text}" for heading, text in sections]
         parts += [f"{credit.person} {credit.role}" for credit in self.credits.all()]
         document = "\n\n".join(part for part in parts if part)
         document = "".join(ch for ch in document if ch.isprintable() or ch == "\n")
-        Review.objects.filter(pk=self.pk).update(search_document=document)
-        self.search_document = document
+        words = count_words(text for _, text in sections)
+        Review.objects.filter(pk=self.pk).update(search_document=document, word_count=words)
+        self.search_document, self.word_count = document, words
 
     def touch(self) -> None:
         """Mark the review's page as changed (a section, photo, credit or genre was edited).
@@ -328,6 +368,11 @@ class Review(models.Model):
         if self.author is None:
             return f"{settings.SITE_NAME} staff"
         return display_name(self.author)
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the sections at WORDS_PER_MINUTE, at least one."""
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
     def work_label(self) -> str:
@@ -429,8 +474,8 @@ class Figure(models.Model):
     position = models.PositiveSmallIntegerField(
         "placement",
         default=0,
-        help_text="0 = the lead photo under the headline; 1 = after the first section, "
-        "2 = after the second, and so on.",
+        help_text="0 is the lead photo under the headline; 1 after the first section, 2 after "
+        "the second, and so on. The admin names each place by its section.",
     )
     order = models.PositiveIntegerField(
         default=0, help_text="Orders several photos in the same place."
@@ -559,8 +604,17 @@ class Credit(models.Model):
         CREW = "crew", "Crew"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="credits")
-    order = models.PositiveIntegerField(default=0)
-    kind = models.CharField(max_length=4, choices=Kind, default=Kind.CAST)
+    order = models.PositiveIntegerField(
+        default=0,
+        help_text="Credits of each kind are listed in this order. Left at 0, a new credit "
+        "goes after the others.",
+    )
+    kind = models.CharField(
+        max_length=4,
+        choices=Kind,
+        default=Kind.CAST,
+        help_text="Cast: an actor and the character played. Crew: a person and their job.",
+    )
     person = models.CharField(max_length=150, help_text="Maggie Q")
     role = models.CharField(
         max_length=150, help_text="The character played (Renée Ballard) or the job (Creator)."

@@ -10,11 +10,11 @@ from django.core.management import call_command
 
 from reviews.models import Profile, Review
 from reviewsite.roles import EDITORS, WRITERS
+from tests.browser.test_accessibility import PASSWORD
+from tests.browser.test_accessibility import log_in as log_in_to_site
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a long enough password 1"
 
 
 @pytest.fixture
@@ -28,11 +28,9 @@ def newsroom(transactional_db):
 
 
 def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    """Log in (the accessibility tests' way), then open the admin."""
+    log_in_to_site(page, base, username)
+    page.goto(f"{base}/admin/")
 
 
 def no_violations(axe, page, what: str, screenshot) -> None:
