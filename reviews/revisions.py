@@ -201,32 +201,37 @@ def _display(model, name: str, value) -> str:
     return str(value)
 
 
-#: Fields left out of the comparison: links between rows, and what nobody typed.
-_HIDDEN = {"id", "review", "poll", "renditions", "width", "height", "body_html"}
+#: Fields left out of the comparison: links between rows, what nobody typed, and the
+#: order (rows are numbered in it).
+_HIDDEN = {"id", "review", "poll", "renditions", "width", "height", "body_html", "order"}
 
 
 def _labelled_rows(snapshot: Snapshot) -> dict[str, str]:
     """Every compared field of a revision as label → text, children numbered in order."""
     out: dict[str, str] = {}
-    for model, rows in snapshot.rows.items():
-        options = reversion.revisions._get_options(model)
+    order = [Review, *CHILDREN]
+    # Another app's rows after the review's own, a single row (the poll) before a list
+    # of them (its answers).
+    models_in_order = sorted(
+        snapshot.rows,
+        key=lambda m: (order.index(m) if m in order else len(order), len(snapshot.rows[m]) > 1),
+    )
+    for model in models_in_order:
+        rows = snapshot.rows[model]
+        fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
         many = (model is not Review and len(rows) > 1) or model in CHILDREN
         for number, row in enumerate(rows, start=1):
             prefix = ""
             if model is not Review:
                 prefix = str(model._meta.verbose_name).capitalize()
                 prefix += f" {number} · " if many else " · "
-            for name in options.fields:
-                if name in _HIDDEN:
+            for field in fields:
+                # A revision holds the fields its model was registered with.
+                if field.name in _HIDDEN or field.attname not in row:
                     continue
-                field = model._meta.get_field(name)
-                value = row.get(field.attname)
-                out[prefix + str(field.verbose_name).capitalize()] = _display(model, name, value)
+                label = prefix + str(field.verbose_name).capitalize()
+                out[label] = _display(model, field.name, row[field.attname])
     return out
-
-
-def _model_rank(label: str, order: list[str]) -> int:
-    return order.index(label) if label in order else len(order)
 
 
 def compare(old: Revision, new: Revision) -> list[Row]:

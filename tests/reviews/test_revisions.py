@@ -238,3 +238,17 @@ def test_a_file_no_revision_names_is_still_an_orphan(editor, capsys):
     stray = default_storage.save("figures/stray.webp", ContentFile(b"not a revision's"))
     call_command("media_orphans", "--min-age", "0")
     assert stray in capsys.readouterr().out
+
+
+def test_compare_lists_the_review_first_then_sections_photos_credits_and_poll(
+    client, editor, review
+):
+    client.force_login(editor)
+    save(client, review)
+    revision = revisions.latest_revision(review)
+    labels = [row.label for row in revisions.compare(revision, revision)]
+    assert labels[0] == "Headline"
+    firsts = [labels.index(prefix) for prefix in ("Section 1 · Heading", "Figure 1 · Placement")]
+    assert firsts == sorted(firsts) and labels.index("Credit 1 · Person") > firsts[-1]
+    assert labels.index("Poll · Question") > labels.index("Credit 1 · Person")
+    assert labels.index("Choice 1 · Text") > labels.index("Poll · Question")
