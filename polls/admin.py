@@ -19,9 +19,11 @@ from django.utils.text import slugify
 
 from polls.forms import PollForm
 from polls.models import Poll, counted_choices
-from reviews.admin import ReviewAdmin
+from reviews.admin import PUBLISH, ReviewAdmin
+from reviews.forms import DATETIME_OVERRIDES
 
-POLL_FIELDS = ["question", "choices_text", ("opens_at", "closes_at"), "results"]
+# One field a line: the admin labels the date and time of a field that shares a line badly.
+POLL_FIELDS = ["question", "choices_text", "opens_at", "closes_at", "results"]
 
 
 def state_label(poll: Poll) -> str:
@@ -47,7 +49,7 @@ def results_table(poll: Poll | None):
     return format_html(
         "<table><thead><tr><th>Answer</th><th>Votes</th><th>Share</th></tr></thead>"
         "<tbody>{}</tbody><tfoot><tr><th>Total</th><th>{}</th>"
-        "<th></th></tr></tfoot></table><p>{} · <a href='{}'>Download results (CSV)</a></p>",
+        "<td></td></tr></tfoot></table><p>{} · <a href='{}'>Download results (CSV)</a></p>",
         rows,
         f"{results.total:,}",
         state_label(poll),
@@ -89,6 +91,7 @@ class PollInlineFormSet(BaseInlineFormSet):
 
 class PollInline(admin.StackedInline):
     model = Poll
+    formfield_overrides = DATETIME_OVERRIDES
     form = PollForm
     formset = PollInlineFormSet
     fields = POLL_FIELDS
@@ -96,6 +99,7 @@ class PollInline(admin.StackedInline):
     extra = 1
     verbose_name = "reader poll"
     verbose_name_plural = "reader poll"
+    view_on_site = False  # the review's own link does it; this one sat unmarked in a heading
 
     @admin.display(description="Results")
     def results(self, poll):
@@ -116,12 +120,19 @@ class PollAdmin(admin.ModelAdmin):
     actions = ["download_csv"]
 
     def get_queryset(self, request):
-        return (
+        polls = (
             super()
             .get_queryset(request)
             .with_results()
             .annotate(vote_total=Sum("choices__vote_count"))
         )
+        if not request.user.has_perm(PUBLISH):  # writers: the polls of their own reviews
+            polls = polls.filter(review__author=request.user)
+        return polls
+
+    def has_change_permission(self, request, obj=None):
+        # Writers edit a poll on their own draft's page, never here.
+        return request.user.has_perm(PUBLISH) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request):
         return False
@@ -134,6 +145,8 @@ class PollAdmin(admin.ModelAdmin):
         ]
 
     def results_csv_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         poll = get_object_or_404(self.get_queryset(request).select_related("review"), pk=pk)
         if not self.has_view_permission(request, poll):
             raise PermissionDenied

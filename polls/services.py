@@ -141,3 +141,36 @@ def poll_recount(*, poll: Poll) -> list[tuple[Choice, int, int]]:
                 changed.append((choice, choice.vote_count, actual))
                 Choice.objects.filter(pk=choice.pk).update(vote_count=actual)
     return changed
+
+
+def poll_restore(review: Review, snapshot) -> list[str]:
+    """Put the review's poll back as a revision had it: question, dates, answers.
+
+    Votes never change: kept answers keep their votes, and an answer readers voted for
+    stays even if the revision did not have it (the returned note says so). A review
+    whose revision had no poll keeps the poll it has now.
+    """
+    rows = snapshot.of_model(Poll)
+    if not rows:
+        return []
+    row = rows[0]
+    poll = Poll.objects.filter(review=review).first() or Poll(review=review)
+    poll.question, poll.opens_at, poll.closes_at = (
+        row["question"],
+        row["opens_at"],
+        row["closes_at"],
+    )
+    poll.save()
+    texts = [
+        choice["text"] for choice in snapshot.of_model(Choice) if choice["poll_id"] == row["id"]
+    ]
+    voted = [
+        choice.text
+        for choice in poll.choices.with_votes()
+        if choice.vote_count and choice.text not in texts
+    ]
+    poll_set_choices(poll=poll, texts=texts + voted)
+    if voted:
+        names = ", ".join(f"“{text}”" for text in voted)
+        return [f"Readers voted for {names}, so the poll keeps that answer."]
+    return []

@@ -1,6 +1,7 @@
 import dataclasses
 import html
 import logging
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -37,6 +38,21 @@ def star_average(total: int | None, count: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+#: A common adult silent-reading speed for non-fiction (Brysbaert, 2019: 238).
+WORDS_PER_MINUTE = 238
+
+
+def count_words(texts) -> int:
+    return sum(len(text.split()) for text in texts)
+
+
+def display_name(user) -> str:
+    """The name a critic is shown by: their profile's display name, else their full
+    name, else their username."""
+    profile = profile_of(user)
+    return (profile and profile.display_name) or user.get_full_name() or user.get_username()
+
+
 class Label(models.Model):
     """A named, sluggable way to browse reviews (platforms, genres)."""
 
@@ -70,7 +86,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
-        return self.select_related("author", "platform").prefetch_related(
+        return self.select_related("author__profile", "platform").prefetch_related(
             Prefetch("figures", queryset=Figure.objects.filter(position=0), to_attr="lead")
         )
 
@@ -110,7 +126,7 @@ class ReviewQuerySet(models.QuerySet):
         (through the *_list properties) only when its cached fragments are missing. The
         poll comes along: whether it is open is part of the page cache's key.
         """
-        return self.select_related("author", "platform", "poll")
+        return self.select_related("author__profile", "platform", "poll")
 
 
 class Review(models.Model):
@@ -139,10 +155,16 @@ class Review(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reviews",
-        help_text="The critic named in the byline (their full name, else their username). "
-        "Left empty on a new review, it is you.",
+        help_text="The critic named in the byline (the display name of their profile, else "
+        "their full name). Left empty on a new review, it is you.",
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="A draft is seen only by staff (View on site shows a preview). Published: "
+        "readers see it from the time below.",
+    )
     published_at = models.DateTimeField(
         "publish at",
         null=True,
@@ -168,9 +190,19 @@ class Review(models.Model):
 
     # The reviewed work.
     work_title = models.CharField("title", max_length=200, help_text="The show or film: BALLARD.")
-    work_kind = models.CharField("kind", max_length=10, choices=Kind, default=Kind.SEASON)
+    work_kind = models.CharField(
+        "kind",
+        max_length=10,
+        choices=Kind,
+        default=Kind.SEASON,
+        help_text="A season of a TV show, or a film: it decides the kicker, the credits box "
+        "and what search engines are told the review is about.",
+    )
     season_number = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For a TV season: 1 for the first. Leave empty for a film.",
     )
     platform = models.ForeignKey(
         Platform,
@@ -180,13 +212,20 @@ class Review(models.Model):
         related_name="reviews",
         help_text="Platform or network.",
     )
-    premiere_date = models.DateField(null=True, blank=True)
+    premiere_date = models.DateField(
+        null=True, blank=True, help_text="When the season or film first aired or opened."
+    )
     based_on = models.CharField(
         max_length=300,
         blank=True,
         help_text="For example: Based on the novels by Michael Connelly.",
     )
-    genres = models.ManyToManyField(Genre, blank=True, related_name="reviews")
+    genres = models.ManyToManyField(
+        Genre,
+        blank=True,
+        related_name="reviews",
+        help_text="Each ticked genre lists the review on its page (/genres/…/).",
+    )
     comments_closed = models.BooleanField(
         "close comments",
         default=False,
@@ -203,6 +242,34 @@ class Review(models.Model):
         default="",
         help_text="All of the review's words in plain text, kept for site search.",
     )
+    word_count = models.PositiveIntegerField(
+        editable=False,
+        default=0,
+        help_text="Words in the sections, counted when they are saved; gives the reading time.",
+    )
+    submitted_at = models.DateTimeField(
+        "submitted for review",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the writer submits the draft; cleared when it is sent back "
+        "or published.",
+    )
+    editor_note = models.TextField(
+        "note to the writer",
+        blank=True,
+        help_text="Why the review was sent back, and what to change. The writer sees it at "
+        "the top of the review.",
+    )
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_back_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -218,13 +285,20 @@ class Review(models.Model):
                 name="published_review_has_date",
             ),
         ]
+        permissions = [
+            ("publish_review", "Can publish, schedule and unpublish reviews, and edit anyone's"),
+        ]
 
     def __str__(self):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at is None:
+                self.published_at = timezone.now()
+            self.submitted_at = None  # published: out of the Submitted queue
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "submitted_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -246,17 +320,20 @@ class Review(models.Model):
         self.save(update_fields=["status", "published_at", "updated_at"])
 
     def refresh_search_document(self) -> None:
-        """Rebuild the plain text site search looks in (after sections or credits change)."""
-        parts = [self.headline, self.standfirst, self.work_label, self.based_on, self.verdict]
-        parts += [
-            f"{section.heading}\n{html.unescape(strip_tags(section.body_html))}"
+        """Rebuild the plain text site search looks in, and the word count (after sections
+        or credits change)."""
+        sections = [
+            (section.heading, html.unescape(strip_tags(section.body_html)))
             for section in self.sections.all()
         ]
+        parts = [self.headline, self.standfirst, self.work_label, self.based_on, self.verdict]
+        parts += [f"{heading}\n{text}" for heading, text in sections]
         parts += [f"{credit.person} {credit.role}" for credit in self.credits.all()]
         document = "\n\n".join(part for part in parts if part)
         document = "".join(ch for ch in document if ch.isprintable() or ch == "\n")
-        Review.objects.filter(pk=self.pk).update(search_document=document)
-        self.search_document = document
+        words = count_words(text for _, text in sections)
+        Review.objects.filter(pk=self.pk).update(search_document=document, word_count=words)
+        self.search_document, self.word_count = document, words
 
     def touch(self) -> None:
         """Mark the review's page as changed (a section, photo, credit or genre was edited).
@@ -291,6 +368,22 @@ class Review(models.Model):
         self.status = self.Status.DRAFT
         self.save(update_fields=["status", "updated_at"])
 
+    def submit(self) -> None:
+        """The writer asks an editor to publish this draft (it joins the Submitted queue)."""
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["submitted_at", "updated_at"])
+
+    def send_back(self, *, by, note: str) -> None:
+        """An editor returns the draft to its writer with a note of what to change."""
+        self.submitted_at = None
+        self.editor_note, self.sent_back_by, self.sent_back_at = note, by, timezone.now()
+        fields = ["submitted_at", "editor_note", "sent_back_by", "sent_back_at", "updated_at"]
+        self.save(update_fields=fields)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.DRAFT and self.submitted_at is not None
+
     @property
     def is_live(self) -> bool:
         return (
@@ -307,7 +400,12 @@ class Review(models.Model):
     def byline(self) -> str:
         if self.author is None:
             return f"{settings.SITE_NAME} staff"
-        return self.author.get_full_name() or self.author.get_username()
+        return display_name(self.author)
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the sections at WORDS_PER_MINUTE, at least one."""
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
     def work_label(self) -> str:
@@ -409,8 +507,8 @@ class Figure(models.Model):
     position = models.PositiveSmallIntegerField(
         "placement",
         default=0,
-        help_text="0 = the lead photo under the headline; 1 = after the first section, "
-        "2 = after the second, and so on.",
+        help_text="0 is the lead photo under the headline; 1 after the first section, 2 after "
+        "the second, and so on. The admin names each place by its section.",
     )
     order = models.PositiveIntegerField(
         default=0, help_text="Orders several photos in the same place."
@@ -512,13 +610,17 @@ class Figure(models.Model):
     def release_files(self) -> None:
         """Once the transaction commits, delete this figure's files unless still used.
 
-        Files are named by content, so two figures with the same photo share them. If
-        the storage fails, the files stay for `manage.py media_orphans` to find.
+        Files are named by content, so two figures with the same photo share them, and a
+        revision keeps the files it names. If the storage fails, the files stay for
+        `manage.py media_orphans` to find.
         """
         name, names, storage = self.image.name, self.file_names(), self.image.storage
 
         def delete():
-            if Figure.objects.filter(image=name).exists():
+            from reviews.revisions import file_in_revisions
+
+            # A revision that uses the photo can be restored, so its files must stay.
+            if Figure.objects.filter(image=name).exists() or file_in_revisions(name):
                 return
             try:
                 for each in names:
@@ -535,8 +637,17 @@ class Credit(models.Model):
         CREW = "crew", "Crew"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="credits")
-    order = models.PositiveIntegerField(default=0)
-    kind = models.CharField(max_length=4, choices=Kind, default=Kind.CAST)
+    order = models.PositiveIntegerField(
+        default=0,
+        help_text="Credits of each kind are listed in this order. Left at 0, a new credit "
+        "goes after the others.",
+    )
+    kind = models.CharField(
+        max_length=4,
+        choices=Kind,
+        default=Kind.CAST,
+        help_text="Cast: an actor and the character played. Crew: a person and their job.",
+    )
     person = models.CharField(max_length=150, help_text="Maggie Q")
     role = models.CharField(
         max_length=150, help_text="The character played (Renée Ballard) or the job (Creator)."
@@ -547,3 +658,130 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.role}"
+
+
+class ReviewAction(models.Model):
+    """One entry of the content audit log: who did what to which review, and when.
+
+    The names are copied, so an entry still reads right after the review is deleted or
+    the account is deactivated or removed.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        EDIT = "edit", "Edited"
+        SUBMIT = "submit", "Submitted for review"
+        SEND_BACK = "send_back", "Sent back to the writer"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        UNPUBLISH = "unpublish", "Unpublished"
+        RESTORE = "restore", "Restored a revision"
+        DELETE = "delete", "Deleted"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=10, choices=Action)
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    review_headline = models.CharField("review", max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_actions",
+        verbose_name="person",
+    )
+    username = models.CharField("person", max_length=150)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "content log entry"
+        verbose_name_plural = "content log"
+
+    def __str__(self):
+        return f"{self.username} {self.get_action_display().lower()} “{self.review_headline}”"
+
+    @classmethod
+    def record(cls, *, review: Review, by, action: str, note: str = "") -> "ReviewAction":
+        return cls.objects.create(
+            review=review if review.pk else None,
+            review_headline=review.headline,
+            user=by if by and by.pk else None,
+            username=by.get_username() if by else "(system)",
+            action=action,
+            note=note,
+        )
+
+
+class Profile(models.Model):
+    """A critic as readers meet them: the name in the byline, a bio, a portrait.
+
+    Every staff account edits its own (admin, "My profile"). Without a display name
+    the byline falls back to the full name, then the username, and the account is
+    asked for a name before its first review is published.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    display_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Your name as readers see it in the byline, the feeds and on your author "
+        "page: “Dana Whitfield”.",
+    )
+    bio = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="A few lines about you for your author page (up to 600 characters).",
+    )
+    portrait = models.FileField(
+        upload_to=images.UPLOAD_DIR,
+        max_length=200,
+        blank=True,
+        help_text="Optional: a JPEG, PNG or WebP photo of you. Location and camera data are "
+        "removed.",
+    )
+    portrait_alt = models.CharField(
+        "portrait description",
+        max_length=300,
+        blank=True,
+        help_text="What the portrait shows, for readers who cannot see it: “Dana Whitfield, "
+        "smiling, in front of a bookshelf”.",
+    )
+    portrait_width = models.PositiveIntegerField(editable=False, default=0)
+    portrait_height = models.PositiveIntegerField(editable=False, default=0)
+    portrait_renditions = models.JSONField(editable=False, default=list)
+
+    class Meta:
+        verbose_name = "critic profile"
+
+    def __str__(self):
+        return self.display_name or self.user.get_username()
+
+    @property
+    def portrait_url(self) -> str:
+        """The smallest rendition: the author page shows the portrait small."""
+        if not self.portrait:
+            return ""
+        if self.portrait_renditions:
+            return self.portrait.storage.url(self.portrait_renditions[0]["name"])
+        return self.portrait.url
+
+    def file_names(self) -> set[str]:
+        return {self.portrait.name, *(r["name"] for r in self.portrait_renditions)} - {""}
+
+
+def profile_of(user) -> Profile | None:
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def has_a_name(user) -> bool:
+    """Whether the byline would show a name rather than the login (username)."""
+    profile = profile_of(user)
+    return bool((profile and profile.display_name) or user.get_full_name())

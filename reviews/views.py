@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from reviews import search as site_search
-from reviews.models import Genre, Platform, Review
+from reviews.models import Genre, Platform, Review, display_name, profile_of
 from reviewsite import httpcache
 from reviewsite.httpcache import LISTING
 
@@ -92,12 +92,14 @@ def author_detail(request, username):
     reviews = Review.objects.published().filter(author=author)
     if not reviews.exists():  # only critics have a page, not every account
         raise Http404("No reviews by this author.")
-    name = author.get_full_name() or author.get_username()
+    name, profile = display_name(author), profile_of(author)
+    bio = profile.bio if profile else ""
     return _review_list(
         request,
         reviews.for_listing(),
         title=f"Reviews by {name}",
-        description=f"Every TV and film review written by {name}.",
+        description=(bio[:150] if bio else f"Every TV and film review written by {name}."),
+        critic=profile,
         keys=[f"author-{author.pk}"],
     )
 

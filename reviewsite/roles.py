@@ -9,10 +9,28 @@ from django.db import DEFAULT_DB_ALIAS
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
+WRITERS = "Writers"
 
 #: group → (app_label, codename) pairs; "*" means every permission of that app.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     EDITORS: [("reviews", "*"), ("polls", "*"), ("comments", "pin_comment")],
+    # Draft, illustrate and submit their own reviews (ReviewAdmin keeps them to their own
+    # drafts); never publish (reviews.publish_review), delete a review, or read the log.
+    WRITERS: [
+        ("reviews", "add_review"),
+        ("reviews", "change_review"),
+        ("reviews", "view_review"),
+        *(
+            ("reviews", f"{verb}_{model}")
+            for model in ("section", "figure", "credit")
+            for verb in ("add", "change", "delete", "view")
+        ),
+        ("reviews", "view_genre"),
+        ("reviews", "view_platform"),
+        ("polls", "add_poll"),
+        ("polls", "change_poll"),
+        ("polls", "view_poll"),
+    ],
     # Read comments (and their earlier versions), act on them (remove, restore, approve),
     # read reports and the log:
     # never add, change or delete a comment, and nothing outside comments.

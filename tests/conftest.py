@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 
 from reviewsite import mediastorage
-from reviewsite.roles import EDITORS, MODERATORS
+from reviewsite.roles import EDITORS, MODERATORS, WRITERS
 from tests import servers
 from tests.factories import make_user
 
@@ -85,6 +85,11 @@ def reader(db):
 @pytest.fixture
 def editor(db):
     return make_user("editor", groups=[EDITORS], is_staff=True)
+
+
+@pytest.fixture
+def writer(db):
+    return make_user("writer", groups=[WRITERS], is_staff=True)
 
 
 @pytest.fixture

@@ -26,6 +26,14 @@ def make_user(username=None, *, groups=(), password="correct horse battery", **f
     return user
 
 
+def give_name(user, display_name="Eddie Marsh", **fields):
+    """A critic profile with a display name, which an account needs before it publishes."""
+    from reviews.models import Profile
+
+    Profile.objects.update_or_create(user=user, defaults={"display_name": display_name, **fields})
+    return user
+
+
 def image_bytes(fmt="JPEG", size=(1600, 900), colour=(40, 90, 140), **save_options) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format=fmt, **save_options)

@@ -1,7 +1,8 @@
 """Who may do what: every moderation URL and admin page, for every kind of visitor.
 
 Each row of CODES is one request and the exact status code each persona gets:
-anonymous, a logged-in reader (no staff rights), an editor, a moderator, a superuser.
+anonymous, a logged-in reader (no staff rights), a writer, an editor, a moderator, a
+superuser.
 POSTs also say who actually changes something; for everyone else nothing may change.
 """
 
@@ -15,7 +16,7 @@ from tests.comments.moderating import CHANGELIST, LOG, bulk, make_thread, snapsh
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "reader", "editor", "moderator", "superuser"]
+PERSONAS = ["anonymous", "reader", "writer", "editor", "moderator", "superuser"]
 MODERATING = {"moderator", "superuser"}
 EVERYONE = set(PERSONAS)
 NOBODY: set[str] = set()
@@ -28,38 +29,39 @@ def admin(name: str, *args) -> str:
 #: What each persona gets, in PERSONAS order, and who (if anyone) changes something.
 #: The site's moderation pages send anonymous visitors to the login page and give 403 to
 #: anyone logged in without the right; the admin sends anonymous visitors and readers
-#: (who are not staff) to its login page.
+#: (who are not staff) to its login page. A writer is refused everything about comments,
+#: like an editor, and someone else's review is "not found" for them (a redirect).
 CODES = {
-    "site remove GET": (302, 403, 403, 200, 200, NOBODY),
-    "site remove POST": (302, 403, 403, 302, 302, MODERATING),
-    "site restore GET": (302, 403, 403, 200, 200, NOBODY),
-    "site restore POST": (302, 403, 403, 302, 302, MODERATING),
-    "site approve GET": (302, 403, 403, 200, 200, NOBODY),
-    "site approve POST": (302, 403, 403, 302, 302, MODERATING),
-    "report GET": (200, 200, 200, 200, 200, NOBODY),
-    "report POST": (302, 302, 302, 302, 302, EVERYONE),
-    "admin comment list": (302, 302, 403, 200, 200, NOBODY),
-    "admin comment page": (302, 302, 403, 200, 200, NOBODY),
-    "admin comment edit": (302, 302, 403, 403, 403, NOBODY),
-    "admin comment add": (302, 302, 403, 403, 403, NOBODY),
-    "admin comment delete": (302, 302, 403, 403, 403, NOBODY),
-    "admin bulk delete": (302, 302, 403, 302, 302, NOBODY),
-    "admin bulk remove, asked why": (302, 302, 403, 200, 200, NOBODY),
-    "admin bulk remove": (302, 302, 403, 302, 302, MODERATING),
-    "admin bulk restore": (302, 302, 403, 302, 302, MODERATING),
-    "admin bulk approve": (302, 302, 403, 302, 302, MODERATING),
-    "admin bulk purge, asked": (302, 302, 403, 302, 200, NOBODY),
-    "admin bulk purge": (302, 302, 403, 302, 302, {"superuser"}),
-    "admin log list": (302, 302, 403, 200, 200, NOBODY),
-    "admin log entry": (302, 302, 403, 200, 200, NOBODY),
-    "admin log edit": (302, 302, 403, 403, 403, NOBODY),
-    "admin log add": (302, 302, 403, 403, 403, NOBODY),
-    "admin log delete": (302, 302, 403, 403, 403, NOBODY),
-    "admin reviews": (302, 302, 200, 403, 200, NOBODY),
-    "admin review page": (302, 302, 200, 403, 200, NOBODY),
-    "admin polls": (302, 302, 200, 403, 200, NOBODY),
-    "admin users": (302, 302, 403, 403, 200, NOBODY),
-    "admin groups": (302, 302, 403, 403, 200, NOBODY),
+    "site remove GET": (302, 403, 403, 403, 200, 200, NOBODY),
+    "site remove POST": (302, 403, 403, 403, 302, 302, MODERATING),
+    "site restore GET": (302, 403, 403, 403, 200, 200, NOBODY),
+    "site restore POST": (302, 403, 403, 403, 302, 302, MODERATING),
+    "site approve GET": (302, 403, 403, 403, 200, 200, NOBODY),
+    "site approve POST": (302, 403, 403, 403, 302, 302, MODERATING),
+    "report GET": (200, 200, 200, 200, 200, 200, NOBODY),
+    "report POST": (302, 302, 302, 302, 302, 302, EVERYONE),
+    "admin comment list": (302, 302, 403, 403, 200, 200, NOBODY),
+    "admin comment page": (302, 302, 403, 403, 200, 200, NOBODY),
+    "admin comment edit": (302, 302, 403, 403, 403, 403, NOBODY),
+    "admin comment add": (302, 302, 403, 403, 403, 403, NOBODY),
+    "admin comment delete": (302, 302, 403, 403, 403, 403, NOBODY),
+    "admin bulk delete": (302, 302, 403, 403, 302, 302, NOBODY),
+    "admin bulk remove, asked why": (302, 302, 403, 403, 200, 200, NOBODY),
+    "admin bulk remove": (302, 302, 403, 403, 302, 302, MODERATING),
+    "admin bulk restore": (302, 302, 403, 403, 302, 302, MODERATING),
+    "admin bulk approve": (302, 302, 403, 403, 302, 302, MODERATING),
+    "admin bulk purge, asked": (302, 302, 403, 403, 302, 200, NOBODY),
+    "admin bulk purge": (302, 302, 403, 403, 302, 302, {"superuser"}),
+    "admin log list": (302, 302, 403, 403, 200, 200, NOBODY),
+    "admin log entry": (302, 302, 403, 403, 200, 200, NOBODY),
+    "admin log edit": (302, 302, 403, 403, 403, 403, NOBODY),
+    "admin log add": (302, 302, 403, 403, 403, 403, NOBODY),
+    "admin log delete": (302, 302, 403, 403, 403, 403, NOBODY),
+    "admin reviews": (302, 302, 200, 200, 403, 200, NOBODY),
+    "admin review page": (302, 302, 302, 200, 403, 200, NOBODY),
+    "admin polls": (302, 302, 200, 200, 403, 200, NOBODY),
+    "admin users": (302, 302, 403, 403, 403, 200, NOBODY),
+    "admin groups": (302, 302, 403, 403, 403, 200, NOBODY),
 }
 
 #: The request behind each row: method, and (url, data) built from the test's thread.

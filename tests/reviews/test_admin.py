@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 
 from reviews.models import Review, Section
 from reviewsite.roles import EDITORS
-from tests.factories import image_bytes, make_review, upload
+from tests.factories import give_name, image_bytes, make_review, upload
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,7 @@ def filled_add_form(client, **overrides):
 
 class TestEditorWritesAndPublishes:
     def test_editor_writes_illustrates_and_publishes_a_review(self, client, editor, settings):
+        give_name(editor)
         client.force_login(editor)
         response = client.post(ADD_URL, filled_add_form(client))
         assert response.status_code == 302, response.content.decode()[:3000]
@@ -87,6 +88,7 @@ class TestEditorWritesAndPublishes:
         assert review.headline in client.get("/").content.decode()
 
     def test_publishing_from_the_form_with_no_time_publishes_now(self, client, editor):
+        give_name(editor)
         client.force_login(editor)
         data = filled_add_form(client, status="published", published_at_0="", published_at_1="")
         response = client.post(ADD_URL, data)

@@ -7,6 +7,7 @@ import zlib
 
 import pytest
 from PIL import Image
+from reversion.models import Revision
 
 from reviews.models import Figure, Review
 from tests.factories import image_bytes, make_review, upload
@@ -118,8 +119,11 @@ def test_small_photo_is_never_upscaled(client, review):
     assert [r["width"] for r in Figure.objects.get().renditions] == [480, 640]
 
 
-def test_deleting_a_figure_deletes_its_files(client, review, django_capture_on_commit_callbacks):
+def test_deleting_a_figure_no_revision_uses_deletes_its_files(
+    client, review, django_capture_on_commit_callbacks
+):
     post_figure(client, review, upload("a.jpg"))
+    Revision.objects.all().delete()
     figure = Figure.objects.get()
     names = figure.file_names()
     storage = figure.image.storage

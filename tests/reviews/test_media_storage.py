@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import call_command
 from PIL import Image
+from reversion.models import Revision
 
 from reviews import images
 from reviews.models import Figure
@@ -113,7 +114,7 @@ class TestUpload:
         status, headers, body = media.fetch(figure.image.url)
         assert (status, headers["Content-Type"]) == (200, "image/jpeg")
 
-    def test_replacing_the_photo_removes_the_old_files(
+    def test_replacing_the_photo_keeps_the_old_files_until_no_revision_uses_them(
         self, client, review, media, django_capture_on_commit_callbacks
     ):
         post_figure(client, review, upload("first.jpg", image_bytes(colour=(10, 20, 30))))
@@ -125,10 +126,12 @@ class TestUpload:
         assert response.status_code == 302
         figure = Figure.objects.get()
         assert figure.image.name.endswith(".png")
+        assert media.names() == figure.file_names() | old  # the first revision uses them
+        Revision.objects.all().delete()  # as `manage.py deleterevisions` would
+        call_command("media_orphans", "--delete", "--min-age", "0", stdout=io.StringIO())
         assert media.names() == figure.file_names()
-        assert not old & media.names()
 
-    def test_deleting_the_figure_leaves_no_file_behind(
+    def test_deleting_the_figure_leaves_no_file_behind_once_no_revision_uses_it(
         self, client, review, media, django_capture_on_commit_callbacks
     ):
         post_figure(client, review, upload("doomed.jpg"))
@@ -137,6 +140,9 @@ class TestUpload:
             response = post_figure(client, review, None, **{"figures-0-DELETE": "on"})
         assert response.status_code == 302
         assert not Figure.objects.exists()
+        assert len(media.names()) == 4  # the revision before the deletion can restore it
+        Revision.objects.all().delete()
+        call_command("media_orphans", "--delete", "--min-age", "0", stdout=io.StringIO())
         assert media.names() == set()
 
     def test_a_photo_two_figures_share_stays_until_the_last_one_goes(

@@ -6,18 +6,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from reviewsite.roles import EDITORS, MODERATORS
+from reviewsite.roles import EDITORS, MODERATORS, WRITERS
 
 ACCOUNTS = [
     ("admin", None, "superuser: every right"),
-    ("editor", EDITORS, "writes and publishes reviews and polls"),
+    ("writer", WRITERS, "drafts reviews and submits them for review; cannot publish"),
+    ("editor", EDITORS, "edits, publishes or sends back reviews and polls"),
     ("moderator", MODERATORS, "removes and restores comments, nothing else"),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts admin, editor and moderator once, with random passwords "
+        "Create the demo accounts admin, writer, editor and moderator once, with random passwords "
         "printed once and kept in the git-ignored file .demo-accounts."
     )
 

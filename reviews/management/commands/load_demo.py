@@ -5,6 +5,7 @@ from django.db import transaction
 
 from reviews import demo, demo_art
 from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+from reviews.revisions import review_save_revision
 
 
 class Command(BaseCommand):
@@ -64,4 +65,6 @@ class Command(BaseCommand):
                 caption=figure["caption"],
                 credit=figure["credit"],
             )
+        # A first revision, so the history, compare and restore have a starting point.
+        review_save_revision(review=review, by=None, comment="Loaded with the demo content.")
         return review

@@ -1,5 +1,8 @@
 """List, and with --delete remove, photo files under figures/ that no figure uses.
 
+A file a review revision names counts as used (restoring that revision brings it back),
+and so does a critic's portrait.
+
 Older versions could leave such files behind (a replaced photo, a delete the storage
 refused). Works on whichever storage is configured, folder or bucket.
 """
@@ -10,13 +13,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reviews.images import UPLOAD_DIR
-from reviews.models import Figure
+from reviews.models import Figure, Profile
+from reviews.revisions import files_in_revisions
 from reviewsite import mediastorage
 from reviewsite.mediastorage import STORAGE_ERRORS
 
 
+def portrait_files() -> set[str]:
+    """Critics' portraits live in the same folder as the photos."""
+    return set().union(*(profile.file_names() for profile in Profile.objects.exclude(portrait="")))
+
+
 class Command(BaseCommand):
-    help = "List photo files no figure uses; --delete removes them."
+    help = "List photo files no figure or revision uses; --delete removes them."
 
     def add_arguments(self, parser):
         parser.add_argument("--delete", action="store_true", help="remove the files listed")
@@ -38,7 +47,7 @@ class Command(BaseCommand):
             except FileNotFoundError:  # a folder nothing was ever uploaded to
                 files = []
             # Listed first, then compared: a figure saved meanwhile counts as using its files.
-            used = Figure.objects.file_names()
+            used = Figure.objects.file_names() | files_in_revisions() | portrait_files()
             cutoff = timezone.now() - timedelta(minutes=min_age)
             orphans, fresh = [], 0
             for name in sorted(f"{UPLOAD_DIR}/{file}" for file in files):

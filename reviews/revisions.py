@@ -1,0 +1,339 @@
+"""Revisions of reviews: a snapshot per admin save, a comparison of two, and restore.
+
+Stored by django-reversion (Revision and Version rows, with who saved and when). The
+comparison and the restore are ours: reversion's own revert saves every stored field
+back, which would publish or unpublish a review, reset poll counters and fail on
+answers readers voted for. Here a restore brings back the content only; status,
+publication time, address, comments and votes stay as they are.
+
+Each app registers its own models. Another app's rows travel with a review's revision
+through follow() (polls adds the poll), with a function that restores them.
+"""
+
+import dataclasses
+import difflib
+import json
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from reversion.models import Revision, Version
+
+from reviews.models import Credit, Figure, Review, ReviewAction, Section, display_name
+
+#: Never restored: publication is the workflow's business, the address stays stable,
+#: and the comment counter belongs to readers.
+KEPT_ON_RESTORE = {"id", "status", "published_at", "slug"}
+#: Review fields kept out of revisions: derived, readers' doing, or the workflow's.
+REVIEW_EXCLUDE = [
+    "comments_version",
+    "search_document",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "editor_note",
+    "sent_back_by",
+    "sent_back_at",
+]
+#: The review's own child rows, restored by _restore_children.
+CHILDREN: list[type[models.Model]] = [Section, Figure, Credit]
+
+_follow: list[str] = ["sections", "figures", "credits"]
+_restorers: list[Callable[[Review, "Snapshot"], list[str]]] = []
+
+
+def register() -> None:
+    """Register the reviews app's models with django-reversion (ReviewsConfig.ready)."""
+    reversion.register(Section, exclude=["body_html"])
+    reversion.register(Figure)
+    reversion.register(Credit)
+    reversion.register(Review, exclude=REVIEW_EXCLUDE, follow=_follow)
+
+
+def follow(name: str, *, restore: Callable[[Review, "Snapshot"], list[str]]) -> None:
+    """Take `review.<name>` (another app's rows) into every revision of a review.
+
+    restore(review, snapshot) puts them back and returns notes for the editor.
+    Re-registers Review, since reversion fixes `follow` at registration.
+    """
+    if name not in _follow:
+        _follow.append(name)
+        _restorers.append(restore)
+        reversion.unregister(Review)
+        reversion.register(Review, exclude=REVIEW_EXCLUDE, follow=_follow)
+
+
+def revisions_of(review: Review):
+    """The review's revisions, newest first, with who saved each."""
+    return (
+        Revision.objects.filter(
+            version__content_type=ContentType.objects.get_for_model(Review),
+            version__object_id=str(review.pk),
+        )
+        .select_related("user")
+        .order_by("-date_created", "-pk")
+    )
+
+
+def latest_revision(review: Review) -> Revision | None:
+    return revisions_of(review).first() if review.pk else None
+
+
+def review_save_revision(*, review: Review, by, comment: str) -> Revision:
+    """Store the review as it now is, with its sections, figures, credits and poll."""
+    # Fresh from the database: the admin's inlines saved other copies of the child rows.
+    fresh = Review.objects.get(pk=review.pk)
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        reversion.add_to_revision(fresh)
+    return latest_revision(review)
+
+
+# --- Reading a revision back -------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Snapshot:
+    """One revision's rows as field dicts, by model."""
+
+    revision: Revision
+    rows: dict[type[models.Model], list[dict]]
+
+    @classmethod
+    def of(cls, revision: Revision) -> "Snapshot":
+        rows: dict[type[models.Model], list[dict]] = {}
+        for version in revision.version_set.select_related("content_type"):
+            model = version.content_type.model_class()
+            if model is not None:
+                rows.setdefault(model, []).append(version.field_dict)
+        for model, found in rows.items():
+            found.sort(key=lambda row, m=model: _order_key(m, row))
+        return cls(revision=revision, rows=rows)
+
+    @property
+    def review(self) -> dict:
+        return self.rows[Review][0]
+
+    def of_model(self, model: type[models.Model]) -> list[dict]:
+        return self.rows.get(model, [])
+
+
+def _order_key(model, row: dict) -> tuple:
+    key = []
+    for name in model._meta.ordering or ["pk"]:
+        name = name.lstrip("-")
+        value = row.get("id" if name == "pk" else model._meta.get_field(name).attname)
+        key.append((value is None, "" if value is None else value))
+    return tuple(key)
+
+
+def revision_of(review: Review, revision_id) -> Revision | None:
+    """The revision with this id if it is one of the review's, else None (bad ids too)."""
+    try:
+        revision_id = int(revision_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < revision_id < 2**63:
+        return None
+    return revisions_of(review).filter(pk=revision_id).first()
+
+
+# --- Comparing two revisions -------------------------------------------------------------
+
+_WORDS = re.compile(r"\s+|[^\s\w]|\w+")
+
+
+@dataclasses.dataclass
+class Row:
+    """One field of the comparison: its label, and each side as (text, changed) pieces."""
+
+    label: str
+    old: list[tuple[str, bool]]
+    new: list[tuple[str, bool]]
+
+    @property
+    def changed(self) -> bool:
+        return any(changed for _, changed in self.old + self.new)
+
+
+def word_diff(old: str, new: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """Both texts cut into runs of words, each run marked as changed or not."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    left: list[tuple[str, bool]] = []
+    right: list[tuple[str, bool]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        same = tag == "equal"
+        if i2 > i1:
+            left.append(("".join(a[i1:i2]), not same))
+        if j2 > j1:
+            right.append(("".join(b[j1:j2]), not same))
+    return left, right
+
+
+def _display(model, name: str, value) -> str:
+    field = model._meta.get_field(name)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ManyToManyField):
+        names = field.related_model.objects.filter(pk__in=value).values_list("name", flat=True)
+        return ", ".join(sorted(names))
+    if isinstance(field, models.ForeignKey):
+        found = field.related_model._base_manager.filter(pk=value).first()
+        if found is None:
+            return f"(deleted, #{value})"
+        if field.related_model is get_user_model():
+            return display_name(found)
+        return str(found)
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%d %b %Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+#: Fields left out of the comparison: links between rows, what nobody typed, and the
+#: order (rows are numbered in it).
+_HIDDEN = {"id", "review", "poll", "renditions", "width", "height", "body_html", "order"}
+
+
+def _labelled_rows(snapshot: Snapshot) -> dict[str, str]:
+    """Every compared field of a revision as label → text, children numbered in order."""
+    out: dict[str, str] = {}
+    order = [Review, *CHILDREN]
+    # Another app's rows after the review's own, a single row (the poll) before a list
+    # of them (its answers).
+    models_in_order = sorted(
+        snapshot.rows,
+        key=lambda m: (order.index(m) if m in order else len(order), len(snapshot.rows[m]) > 1),
+    )
+    for model in models_in_order:
+        rows = snapshot.rows[model]
+        fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+        many = (model is not Review and len(rows) > 1) or model in CHILDREN
+        for number, row in enumerate(rows, start=1):
+            prefix = ""
+            if model is not Review:
+                prefix = str(model._meta.verbose_name).capitalize()
+                prefix += f" {number} · " if many else " · "
+            for field in fields:
+                # A revision holds the fields its model was registered with.
+                if field.name in _HIDDEN or field.attname not in row:
+                    continue
+                label = prefix + str(field.verbose_name).capitalize()
+                out[label] = _display(model, field.name, row[field.attname])
+    return out
+
+
+def compare(old: Revision, new: Revision) -> list[Row]:
+    """Field-by-field comparison of two revisions, changed words marked on each side.
+
+    Children are matched by their place (Section 2 with Section 2), which is how an
+    editor reads the page; a section added in between shows as changes below it.
+    """
+    left, right = _labelled_rows(Snapshot.of(old)), _labelled_rows(Snapshot.of(new))
+    labels = list(right) + [label for label in left if label not in right]
+    rows = []
+    for label in labels:
+        a, b = left.get(label, ""), right.get(label, "")
+        rows.append(Row(label, *word_diff(a, b)))
+    return rows
+
+
+# --- Restoring a revision ----------------------------------------------------------------
+
+
+def review_restore(*, review: Review, revision: Revision, by) -> tuple[Revision, list[str]]:
+    """Bring the review's content back to `revision`; the result is a new revision.
+
+    Status, publication time and address are kept (a restore never publishes or
+    unpublishes); readers' comments and votes are untouched. Returns the new revision
+    and notes for the editor about anything that could not come back as it was.
+    """
+    snapshot = Snapshot.of(revision)
+    notes: list[str] = []
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        _restore_fields(review, Review, snapshot.review, keep=KEPT_ON_RESTORE, notes=notes)
+        review.save()
+        genres = snapshot.review.get("genres")
+        if genres is not None:
+            review.genres.set(review.genres.model.objects.filter(pk__in=genres))
+        for model in CHILDREN:
+            _restore_children(review, model, snapshot.of_model(model), notes=notes)
+        for restore in _restorers:
+            notes += restore(review, snapshot)
+        when = timezone.localtime(revision.date_created)
+        comment = f"Restored the revision of {when:%d %b %Y %H:%M} (#{revision.pk})."
+        saved = review_save_revision(review=review, by=by, comment=comment)
+        ReviewAction.record(review=review, by=by, action=ReviewAction.Action.RESTORE, note=comment)
+    return saved, notes
+
+
+def _restore_fields(obj, model, row: dict, *, keep=frozenset(), notes: list[str]) -> None:
+    for field in model._meta.concrete_fields:
+        if field.name in keep or field.attname not in row:
+            continue
+        value = row[field.attname]
+        related = field.related_model if isinstance(field, models.ForeignKey) else None
+        if related and value is not None and not related._base_manager.filter(pk=value).exists():
+            notes.append(
+                f"The {field.verbose_name} of that revision no longer exists; "
+                "the current one is kept."
+            )
+            continue
+        setattr(obj, field.attname, value)
+
+
+def _restore_children(review: Review, model, rows: list[dict], *, notes: list[str]) -> None:
+    """Make the review's rows of `model` exactly `rows`: kept rows updated, the rest
+    deleted, missing ones created anew."""
+    current = {obj.pk: obj for obj in model.objects.filter(review=review)}
+    wanted = {row["id"] for row in rows}
+    for pk, obj in current.items():
+        if pk not in wanted:
+            obj.delete()
+    # The current lead photo may be about to move: non-leads first keeps one lead at most.
+    for row in sorted(rows, key=lambda row: row.get("position", 1) == 0):
+        obj = current.get(row["id"]) or model(review=review)
+        _restore_fields(obj, model, row, keep={"id", "review"}, notes=notes)
+        obj.review = review
+        obj.save()
+
+
+def files_in_revisions() -> set[str]:
+    """Every photo file (original and renditions) some revision's figure uses."""
+    names = set()
+    versions = Version.objects.get_for_model(Figure).values_list("serialized_data", flat=True)
+    for data in versions.iterator():
+        names |= _figure_files(data)
+    return names - {""}
+
+
+def file_in_revisions(name: str) -> bool:
+    """Whether a revision still uses this file (so it must not be deleted)."""
+    versions = Version.objects.get_for_model(Figure).filter(serialized_data__contains=name)
+    return any(
+        name in _figure_files(data) for data in versions.values_list("serialized_data", flat=True)
+    )
+
+
+def _figure_files(serialized: str) -> set[str]:
+    try:
+        fields = json.loads(serialized)[0]["fields"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return set()
+    renditions = fields.get("renditions") or []
+    return {
+        fields.get("image") or "",
+        *(r.get("name", "") for r in renditions if isinstance(r, dict)),
+    }
