@@ -90,7 +90,7 @@ def search(request):
         results = site_search.search(Review.objects.published().for_listing(), query)
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         for review in page.object_list:
-            review.snippet_html = site_search.snippet_html(review, query)
+            review.snippet_html = site_search.snippet_html(review)
     return render(
         request,
         "reviews/search.html",
