@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from reviews.forms import FigureForm, FigureFormSet
-from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+from reviews.models import Credit, Figure, Genre, Platform, Review, Section, Series
 
 
 class SectionInline(admin.StackedInline):
@@ -45,7 +45,7 @@ class CreditInline(admin.TabularInline):
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["headline", "status_label", "published_at", "work_label", "author"]
-    list_filter = ["status", "work_kind", "platform", "genres"]
+    list_filter = ["status", "work_kind", "series", "platform", "genres"]
     list_select_related = ["author", "platform"]
     search_fields = ["headline", "standfirst", "work_title", "slug"]
     date_hierarchy = "published_at"
@@ -66,6 +66,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 "fields": [
                     "work_title",
                     ("work_kind", "season_number"),
+                    "series",
                     ("platform", "premiere_date"),
                     "based_on",
                     "genres",
@@ -158,15 +159,11 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unpublished {count} review(s).", messages.SUCCESS)
 
 
-@admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+@admin.register(Platform, Genre, Series)
+class LabelAdmin(admin.ModelAdmin):
+    """Platforms, genres and series: a name, its address and the line atop its page."""
+
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -7,10 +7,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from reviews import signals
+        from reviews import search, signals
         from reviewsite.roles import sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="reviewsite.sync_roles")
+        post_migrate.connect(search.reinstall_after_migrate, dispatch_uid="reviews.search.fts")
 
         from reviewsite import pagecache
 

@@ -1,13 +1,15 @@
 import dataclasses
 import html
 import logging
+import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -36,11 +38,51 @@ def star_average(total: int | None, count: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+#: Names the current state of the catalogue, for fragments that show other reviews than
+#: their page's own (the masthead's lists, related reviews, a show's other seasons). A new
+#: one is drawn whenever any review page changes (reviews.signals.catalogue_changed).
+CATALOGUE_KEY = "catalogue-version"
+
+
+def catalogue_version() -> str:
+    cache = caches["fragments"]
+    version = cache.get(CATALOGUE_KEY)
+    if version is None:
+        cache.add(CATALOGUE_KEY, secrets.token_hex(8), FRAGMENT_TTL)
+        version = cache.get(CATALOGUE_KEY, "")
+    return version
+
+
+def browsing_labels() -> dict[str, list[dict]]:
+    """Platforms and genres that have published reviews, by name: the masthead's lists.
+
+    One query (a UNION), however many there are.
+    """
+    published = Review.objects.published().values("pk")
+    platforms = Platform.objects.filter(reviews__in=published).annotate(kind=Value("platform"))
+    genres = Genre.objects.filter(reviews__in=published).annotate(kind=Value("genre"))
+    rows = (
+        platforms.values("kind", "name", "slug")
+        .order_by()
+        .union(genres.values("kind", "name", "slug").order_by())
+        .order_by("kind", "name")
+    )
+    labels = {"platforms": [], "genres": []}
+    for row in rows:
+        labels[f"{row['kind']}s"].append({"name": row["name"], "slug": row["slug"]})
+    return labels
+
+
 class Label(models.Model):
-    """A named, sluggable way to browse reviews (platforms, genres)."""
+    """A named, sluggable way to browse reviews (platforms, genres, series)."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="A sentence or two at the top of its page: what readers will find there.",
+    )
 
     class Meta:
         abstract = True
@@ -62,6 +104,25 @@ class Genre(Label):
     pass
 
 
+class Series(Label):
+    """A show with one review per season: "Ballard". Its page lists every reviewed season."""
+
+    class Meta(Label.Meta):
+        verbose_name_plural = "series"
+
+    def get_absolute_url(self):
+        return reverse("reviews:series", kwargs={"slug": self.slug})
+
+
+class Closeness(models.IntegerChoices):
+    """Why a related review is offered, nearest first."""
+
+    SAME_SERIES = 0, "Other seasons"
+    SAME_CRITIC = 1, "By the same critic"
+    SAME_PLATFORM = 2, "On the same platform"
+    SAME_GENRE = 3, "In the same genre"
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         """Reviews readers may see: published, and due (a future time means scheduled)."""
@@ -69,7 +130,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
-        return self.select_related("author", "platform").prefetch_related(
+        return self.select_related("author", "platform", "series").prefetch_related(
             Prefetch("figures", queryset=Figure.objects.filter(position=0), to_attr="lead")
         )
 
@@ -94,6 +155,54 @@ class ReviewQuerySet(models.QuerySet):
         page_changed.send(sender=Review, slugs=list(self.values_list("slug", flat=True)))
         return self.update(updated_at=timezone.now())
 
+    def seasons_of(self, series_id: int):
+        """A show's published seasons, in order (season number, then date)."""
+        return (
+            self.published()
+            .filter(series_id=series_id)
+            .order_by("season_number", "published_at", "pk")
+        )
+
+    def related_to(self, review: "Review", *, limit: int = 3):
+        """Published reviews to read next: other seasons of the show first, then the same
+        critic's, then the same platform's, then the same genres', newest first in each.
+
+        One query (genres are matched by a subquery); each row carries its `closeness`.
+        """
+        links = Review.genres.through.objects
+        same_genre = Q(
+            pk__in=links.filter(
+                genre_id__in=links.filter(review_id=review.pk).values("genre_id")
+            ).values("review_id")
+        )
+        nearness = [
+            (Closeness.SAME_SERIES, Q(series_id=review.series_id) if review.series_id else None),
+            (Closeness.SAME_CRITIC, Q(author_id=review.author_id) if review.author_id else None),
+            (
+                Closeness.SAME_PLATFORM,
+                Q(platform_id=review.platform_id) if review.platform_id else None,
+            ),
+            (Closeness.SAME_GENRE, same_genre),
+        ]
+        nearness = [(level, condition) for level, condition in nearness if condition]
+        matching = Q()
+        for _level, condition in nearness:
+            matching |= condition
+        return (
+            self.published()
+            .exclude(pk=review.pk)
+            .filter(matching)
+            .annotate(
+                closeness=Case(
+                    *(When(condition, then=Value(level.value)) for level, condition in nearness),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("closeness", "-published_at", "-pk")
+            .for_listing()
+            .with_rating()[:limit]
+        )
+
     def for_page(self):
         """The review row for its page, with its byline and platform.
 
@@ -101,7 +210,7 @@ class ReviewQuerySet(models.QuerySet):
         (through the *_list properties) only when its cached fragments are missing. The
         poll comes along: whether it is open is part of the page cache's key.
         """
-        return self.select_related("author", "platform", "poll")
+        return self.select_related("author", "platform", "series", "poll")
 
 
 class Review(models.Model):
@@ -178,6 +287,15 @@ class Review(models.Model):
         help_text="For example: Based on the novels by Michael Connelly.",
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="reviews")
+    series = models.ForeignKey(
+        Series,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="TV seasons only: the show this season belongs to, so its reviews link "
+        "to each other and to the show's page. Pick it, or add it with +.",
+    )
     comments_version = models.PositiveIntegerField(
         editable=False,
         default=0,
@@ -202,6 +320,11 @@ class Review(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="published_review_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True) | Q(work_kind="season"),
+                name="only_seasons_belong_to_a_series",
+                violation_error_message="A film has no series: only a TV season belongs to one.",
+            ),
         ]
 
     def __str__(self):
@@ -220,6 +343,11 @@ class Review(models.Model):
         # the published_review_has_date constraint before it saves.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.series_id and self.work_kind != self.Kind.SEASON:
+            raise ValidationError(
+                {"series": "A film has no series: only a TV season belongs to one."},
+                code="film_in_series",
+            )
 
     def get_preview_url(self):
         return reverse("reviews:preview", kwargs={"slug": self.slug})
@@ -311,6 +439,23 @@ class Review(models.Model):
     @cached_property
     def genre_list(self) -> list[Genre]:
         return list(self.genres.all())
+
+    @cached_property
+    def season_neighbours(self) -> tuple["Review | None", "Review | None"]:
+        """The previous and next published seasons of the same show (one query), if any."""
+        if not self.series_id:
+            return None, None
+        seasons = list(
+            Review.objects.seasons_of(self.series_id).only(
+                "slug", "headline", "season_number", "work_title", "work_kind", "published_at"
+            )
+        )
+        index = next((i for i, r in enumerate(seasons) if r.pk == self.pk), None)
+        if index is None:  # a draft or scheduled season, seen in preview
+            return None, None
+        before = seasons[index - 1] if index > 0 else None
+        after = seasons[index + 1] if index + 1 < len(seasons) else None
+        return before, after
 
     @property
     def lead_figure(self):

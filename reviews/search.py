@@ -21,6 +21,66 @@ START, STOP = "\x02", "\x03"
 CONFIG = "english"
 
 
+_FTS_INSTALL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS reviews_review_fts USING fts5(headline, body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER IF NOT EXISTS reviews_review_fts_insert AFTER INSERT ON reviews_review
+    BEGIN
+        INSERT INTO reviews_review_fts(rowid, headline, body)
+        VALUES (new.id, new.headline, new.search_document);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS reviews_review_fts_update
+    AFTER UPDATE OF headline, search_document ON reviews_review BEGIN
+        DELETE FROM reviews_review_fts WHERE rowid = old.id;
+        INSERT INTO reviews_review_fts(rowid, headline, body)
+        VALUES (new.id, new.headline, new.search_document);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS reviews_review_fts_delete AFTER DELETE ON reviews_review
+    BEGIN
+        DELETE FROM reviews_review_fts WHERE rowid = old.id;
+    END""",
+    "DELETE FROM reviews_review_fts",
+    "INSERT INTO reviews_review_fts(rowid, headline, body) "
+    "SELECT id, headline, search_document FROM reviews_review",
+]
+_FTS_DROP = [
+    "DROP TRIGGER IF EXISTS reviews_review_fts_insert",
+    "DROP TRIGGER IF EXISTS reviews_review_fts_update",
+    "DROP TRIGGER IF EXISTS reviews_review_fts_delete",
+    "DROP TABLE IF EXISTS reviews_review_fts",
+]
+
+
+def install_sqlite_index(connection) -> None:
+    """SQLite: create the FTS5 table and the triggers that keep it in step with every
+    write to reviews_review (admin, services, loaddata, raw UPDATEs), then fill it.
+
+    Idempotent. Run by migration 0007 and after every migrate: SQLite rebuilds a table
+    to alter it, and the rebuild drops the table's triggers.
+    """
+    if connection.vendor != "sqlite":
+        return
+    if "reviews_review" not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        for statement in _FTS_INSTALL:
+            cursor.execute(statement)
+
+
+def drop_sqlite_index(connection) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for statement in _FTS_DROP:
+                cursor.execute(statement)
+
+
+def reinstall_after_migrate(sender, using, **kwargs) -> None:
+    """post_migrate: put back triggers that a table rebuild dropped."""
+    from django.db import connections
+
+    install_sqlite_index(connections[using])
+
+
 def clean_query(raw: str | None) -> str:
     text = " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
     return "".join(ch for ch in text if ch.isprintable())

@@ -10,10 +10,12 @@ is used, because loaddata sends one too and a restore must keep updated_at as it
 import contextlib
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
-from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+from reviews.models import CATALOGUE_KEY, Credit, Figure, Genre, Platform, Review, Section, Series
 
 #: Sent (with slugs=[...]) whenever something readers see on these reviews' pages changed;
 #: the page cache listens. Senders: this module, Review.touch(), the comments app.
@@ -75,7 +77,37 @@ def touch_for_figure(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=Genre)
 @receiver(post_save, sender=Platform)
+@receiver(post_save, sender=Series)
 def touch_for_label(sender, instance, created, raw=False, **kwargs):
-    """A renamed platform or genre shows on every page that names it."""
+    """A renamed platform, genre or series shows on every page that names it."""
     if not created and not raw:
         instance.reviews.all().touch()
+
+
+@receiver(page_changed)
+def catalogue_changed(sender, **kwargs):
+    """Any review page changed: the masthead's lists and other pages' related reviews
+    and season links may show it, so their fragments are keyed anew: now, and again once
+    it commits (a reader in between may have cached what was there before)."""
+    caches["fragments"].delete(CATALOGUE_KEY)
+    transaction.on_commit(lambda: caches["fragments"].delete(CATALOGUE_KEY))
+
+
+@receiver(pre_save, sender=Review)
+def remember_old_series(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        instance._old_series_id = (
+            Review.objects.filter(pk=instance.pk).values_list("series_id", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Review)
+@receiver(post_delete, sender=Review)
+def seasons_changed(sender, instance, raw=False, **kwargs):
+    """A season's page links to the show's other seasons, and theirs to it: when one is
+    published, edited, moved or deleted, the other seasons' pages change too."""
+    if raw:
+        return
+    series = {instance.series_id, getattr(instance, "_old_series_id", None)} - {None}
+    if series:
+        Review.objects.filter(series_id__in=series).exclude(pk=instance.pk).touch()

@@ -8,7 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from reviews import search as site_search
-from reviews.models import Genre, Platform, Review
+from reviews.models import Genre, Platform, Review, Series
+from reviews.structured_data import as_script, series_json_ld
 from reviewsite import pagecache
 
 REVIEWS_PER_PAGE = 12
@@ -44,6 +45,24 @@ def review_list(request):
     )
 
 
+#: The masthead's TV and Film pages: URL name → (kind, title, description).
+KINDS = {
+    "tv": (Review.Kind.SEASON, "TV reviews", "Our reviews of TV seasons, newest first."),
+    "films": (Review.Kind.FILM, "Film reviews", "Our reviews of films, newest first."),
+}
+
+
+@require_safe
+def kind_list(request, kind):
+    work_kind, title, description = KINDS[kind]
+    return _review_list(
+        request,
+        Review.objects.published().filter(work_kind=work_kind).for_listing(),
+        title=title,
+        description=description,
+    )
+
+
 @require_safe
 def genre_detail(request, slug):
     genre = get_object_or_404(Genre, slug=slug)
@@ -52,6 +71,7 @@ def genre_detail(request, slug):
         Review.objects.published().filter(genres=genre).for_listing(),
         title=f"{genre.name} reviews",
         description=f"Our reviews of {genre.name.lower()} TV seasons and films, newest first.",
+        intro=genre.description,
     )
 
 
@@ -63,6 +83,29 @@ def platform_detail(request, slug):
         Review.objects.published().filter(platform=platform).for_listing(),
         title=f"{platform.name} reviews",
         description=f"Our reviews of what is on {platform.name}, newest first.",
+        intro=platform.description,
+    )
+
+
+@require_safe
+def series_detail(request, slug):
+    """A show's hub: every published season's review, in order, with both scores.
+
+    A series with no published season is 404, so a draft never shows through its show.
+    """
+    series = get_object_or_404(Series, slug=slug)
+    seasons = list(Review.objects.seasons_of(series.pk).for_listing().with_rating())
+    if not seasons:
+        raise Http404("No published season of this series.")
+    url = request.build_absolute_uri(series.get_absolute_url())
+    return render(
+        request,
+        "reviews/series_detail.html",
+        {
+            "series": series,
+            "seasons": seasons,
+            "structured_data": as_script(series_json_ld(series, seasons, url=url, request=request)),
+        },
     )
 
 
