@@ -222,7 +222,11 @@ class Review(models.Model):
         SEASON = "season", "TV season"
         FILM = "film", "Film"
 
-    headline = models.CharField(max_length=200)
+    headline = models.CharField(
+        max_length=200,
+        help_text="Type straight quotes and -- or ---: they are saved as ‘curly’ quotes and "
+        "dashes.",
+    )
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -333,6 +337,9 @@ class Review(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        # Typed with straight quotes, shown with curly ones: converted once, here.
+        self.headline = markup.typographic(self.headline)
+        self.standfirst = markup.typographic(self.standfirst)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

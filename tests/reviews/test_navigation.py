@@ -71,6 +71,13 @@ class TestMasthead:
         assert "A season" in tv and "A film" not in tv
         assert "A film" in films and "A season" not in films
 
+    def test_shows_the_publication_name_and_tagline_from_settings(self, client, settings):
+        settings.SITE_NAME, settings.SITE_TAGLINE = "The Screen Desk", "Watch less, better"
+        html = client.get("/").content.decode()
+        header = html.split('<header class="masthead">')[1].split("</header>")[0]
+        assert ">The Screen Desk</a>" in header and "Watch less, better" in header
+        assert "<title>Latest reviews · The Screen Desk</title>" in html
+
 
 class TestRelatedReviews:
     def test_other_seasons_come_first_then_the_critic_then_platform_and_genre(self, client):
