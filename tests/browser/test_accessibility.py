@@ -22,6 +22,9 @@ PAGES = [
     "/genres/crime/",
     "/platforms/prime-video/",
     "/authors/dana.whitfield/",
+    "/series/ballard/",
+    "/tv/",
+    "/films/",
     "/reviews/no-such-review/",
 ]
 REVIEW = f"/reviews/{BALLARD_SLUG}/"
