@@ -41,14 +41,16 @@ def comment_section(context, review: Review) -> dict:
     request = context["request"]
     form = context.get("comment_form")
     if form is None:
-        user = request.user
+        user, reader = request.user, reader_id(request)
+        if user.is_authenticated:
+            name = (user.get_full_name() or user.get_username())[:60]
+        else:
+            name = Comment.objects.name_last_used_by(reader)
         form = CommentForm(
             review=review,
-            rated=Comment.objects.rating_by(review=review, reader=reader_id(request)),
+            rated=Comment.objects.rating_by(review=review, reader=reader),
             reply_to=request.GET.get("reply_to"),
-            initial={"name": (user.get_full_name() or user.get_username())[:60]}
-            if user.is_authenticated
-            else None,
+            initial={"name": name} if name else None,
         )
     # Moderators see every comment with its moderation controls: their list is never
     # cached. Readers' lists are, keyed by the comments' version (see comment_list.html).

@@ -64,7 +64,10 @@ class TestRatingSummary:
     def test_no_ratings_yet_links_to_the_form(self, client):
         review = make_review()
         html = client.get(review.get_absolute_url()).content.decode()
-        assert 'No ratings yet · <a href="#comment-form">Add a rating</a>' in html
+        assert 'No ratings yet · <a href="#write-comment">Add a rating</a>' in html
+        assert (
+            '<details class="comment-compose" id="write-comment" open>' in html
+        )  # no comments yet
         assert 'id="comment-form"' in html
 
 
