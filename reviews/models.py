@@ -40,15 +40,17 @@ def star_average(total: int | None, count: int) -> Decimal | None:
 
 #: Names the current state of the catalogue, for fragments that show other reviews than
 #: their page's own (the masthead's lists, related reviews, a show's other seasons). A new
-#: one is drawn whenever any review page changes (reviews.signals.catalogue_changed).
+#: one is drawn whenever any review page changes (reviews.signals.catalogue_changed), and
+#: at least every CATALOGUE_TTL seconds: a scheduled review goes live with no write at all.
 CATALOGUE_KEY = "catalogue-version"
+CATALOGUE_TTL = 300
 
 
 def catalogue_version() -> str:
     cache = caches["fragments"]
     version = cache.get(CATALOGUE_KEY)
     if version is None:
-        cache.add(CATALOGUE_KEY, secrets.token_hex(8), FRAGMENT_TTL)
+        cache.add(CATALOGUE_KEY, secrets.token_hex(8), CATALOGUE_TTL)
         version = cache.get(CATALOGUE_KEY, "")
     return version
 

@@ -83,7 +83,7 @@ def comment_section(context, review: Review) -> dict:
         "count": review.reader_rating.comments,
         # A reader's list is the same for everyone until the comments change; relative
         # dates ("5 minutes ago") are redrawn each minute.
-        "cache_list": not moderator and not comment_notices,
+        "cache_list": not moderator and not comment_notices and not form.reply_to,
         "minute": timezone.now().strftime("%Y%m%d%H%M"),
         "open": review.is_live,
         "moderator": moderator,

@@ -115,3 +115,31 @@ def test_pages_fetch_nothing_from_another_site(live_server, demo, page):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
     assert hosts == {urlsplit(live_server.url).netloc}
+
+
+def test_reply_without_javascript_opens_the_form_under_the_comment_and_posts_there(
+    live_server, demo, phone_without_js, settings
+):
+    from comments.models import Comment
+    from reviews.models import Review
+    from tests.factories import make_comment
+
+    settings.COMMENT_MIN_SECONDS = 0  # a robot-fast test is not a robot
+    review = Review.objects.get(slug=BALLARD_SLUG)
+    tom = make_comment(review, name="Tom H.", body="The cold cases work.")
+    make_comment(review, name="Ann", body="Too tidy for me.")
+    page = phone_without_js
+    page.goto(f"{live_server.url}{REVIEW}")
+    page.locator(f"#comment-{tom.pk}").get_by_role("link", name="Reply to Tom H.").click()
+    page.wait_for_url(f"**?reply_to={tom.pk}#comment-form")
+    form = page.locator(f"#comment-{tom.pk} #comment-form")
+    assert form.is_visible() and "Replying to Tom H." in form.inner_text()
+    top = page.evaluate("document.querySelector('#comment-form').getBoundingClientRect().top")
+    assert -2 <= top < 200  # the page came back at the form, under Tom's comment
+    form.locator("#id_name").fill("Priya")
+    form.locator("#id_body").fill("Agreed, and the pacing.")
+    form.get_by_role("button", name="Post reply").click()
+    page.wait_for_url("**#comment-*")
+    reply = Comment.objects.get(name="Priya")
+    assert reply.parent_id == tom.pk
+    assert page.locator(f"#comment-{tom.pk} #comment-{reply.pk}").is_visible()

@@ -44,11 +44,30 @@ def test_a_refused_comment_comes_back_with_the_form_open_and_the_text_kept(clien
     assert OPEN in html and 'value="Marisol"' in html
 
 
-def test_reply_opens_the_form(client):
+def test_reply_puts_the_form_under_the_comment_answered(client):
+    review = make_review()
+    parent, other = make_comment(review, name="Tom"), make_comment(review, name="Ann")
+    first = section(client, review)
+    assert f'reply_to={parent.pk}#comment-form">Reply' in first  # the form, under the comment
+    html = section(client, review, reply_to=parent.pk)
+    assert html.count('id="comment-form"') == 1 and "comment-compose" not in html
+    answered = html.split(f'id="comment-{parent.pk}"')[1].split("</article>")[0]
+    assert 'id="comment-form"' in answered and "Replying to <strong>Tom</strong>" in answered
+    assert (
+        'id="comment-form"' not in html.split(f'id="comment-{other.pk}"')[1].split("</article>")[0]
+    )
+    assert "Write a new comment instead" in html
+
+
+def test_a_refused_reply_comes_back_under_the_comment_it_answers(client):
     review = make_review()
     parent = make_comment(review, name="Tom")
-    html = section(client, review, reply_to=parent.pk)
-    assert OPEN in html and "Replying to <strong>Tom</strong>" in html
+    response = post(
+        client, review, page_url=f"{review.get_absolute_url()}?reply_to={parent.pk}", body=""
+    )
+    html = response.content.decode()
+    answered = html.split(f'id="comment-{parent.pk}"')[1].split("</article>")[0]
+    assert 'id="comment-form"' in answered and "comment-form__errors" in answered
 
 
 def test_the_reader_finds_their_name_again_on_their_next_comment(client):
