@@ -1,4 +1,4 @@
-"""The page weight budget of issue 6: the one stylesheet stays under 26 KB and no script
+"""The page weight budget of issue 6: the one stylesheet stays under 26.5 KB and no script
 grows past 10 KB, so a phone on a slow link still gets the page and its styles at once.
 
 The stylesheet's budget was 20 KB until issue 16 (a publication's chrome) added the
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-CSS_BUDGET = 26_000
+CSS_BUDGET = 26_500
 SCRIPT_BUDGET = 10_000
 SCRIPTS = sorted(STATIC.rglob("*.js"))
 
