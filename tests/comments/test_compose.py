@@ -110,3 +110,11 @@ def test_after_moderating_the_page_returns_with_that_comments_controls_open(clie
     theirs = html.split(f'id="comment-{other.pk}"')[1].split("</article>")[0]
     assert '<details class="comment__moderate" open>' in mine and ">Restore</button>" in mine
     assert '<details class="comment__moderate">' in theirs
+
+
+def test_a_held_comments_name_is_not_offered_back(client):
+    review = make_review()
+    links = "https://a.example https://b.example https://c.example"
+    post(client, review, name="Linky", body=f"See {links}")
+    assert Comment.objects.get().status == "pending"
+    assert 'value="Linky"' not in section(client, make_review())
