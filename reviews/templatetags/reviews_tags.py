@@ -3,12 +3,12 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from reviews.models import FRAGMENT_TTL, Review, browsing_labels, catalogue_version
 from reviews.structured_data import as_script, breadcrumbs_json_ld, review_json_ld
-from reviewsite.views import DATABASE_UNAVAILABLE
 
 register = template.Library()
 
@@ -61,15 +61,15 @@ def catalogue_version_tag() -> str:
 def masthead_nav(context) -> dict:
     """TV, Film, and the platforms and genres that have published reviews.
 
-    Cached until any review page changes; while the database is down the lists are empty
-    rather than the page an error.
+    Cached until any review page changes. Error pages carry the masthead too, so when
+    the database cannot answer the lists are empty rather than the page an error.
     """
     version = catalogue_version()
     try:
         labels = caches["fragments"].get_or_set(
             f"masthead:{version}", browsing_labels, FRAGMENT_TTL
         )
-    except DATABASE_UNAVAILABLE:
+    except DatabaseError:
         labels = {"platforms": [], "genres": []}
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
