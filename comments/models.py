@@ -248,6 +248,20 @@ class CommentQuerySet(models.QuerySet):
         tops.sort(key=_thread_order(sort))
         return tops
 
+    def name_last_used_by(self, reader: str | None) -> str | None:
+        """The name this reader signed their latest published comment with, on any review:
+        the comment form offers it again (the page of a reader with an id is never shared).
+        Held and removed comments are left out: their page shows nothing of them."""
+        if not reader:
+            return None
+        return (
+            self.published()
+            .filter(reader=reader)
+            .order_by("-created_at")
+            .values_list("name", flat=True)
+            .first()
+        )
+
     def rating_by(self, *, review: Review, reader: str | None) -> int | None:
         """The stars this reader gave this review, whatever became of the comment.
 

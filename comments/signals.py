@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from comments.models import Comment
-from reviews.models import Review
+from reviews.models import Review, catalogue_changed
 from reviewsite import httpcache
 
 
@@ -20,6 +20,7 @@ def comments_changed(review_ids) -> None:
     review_ids = set(review_ids)
     Review.objects.filter(pk__in=review_ids).update(comments_version=F("comments_version") + 1)
     httpcache.purge(map(Review.cache_key_for, review_ids))
+    catalogue_changed()  # related cards elsewhere show these reviews' ratings
 
 
 @receiver(post_save, sender=Comment)

@@ -29,6 +29,7 @@ from reviews.models import (
     Review,
     ReviewAction,
     Section,
+    Series,
     display_name,
     has_a_name,
 )
@@ -101,7 +102,7 @@ class ReviewAdmin(admin.ModelAdmin):
     form = ReviewAdminForm
     formfield_overrides = DATETIME_OVERRIDES
     list_display = ["headline", "status_label", "published_at", "work_label", "author"]
-    list_filter = [WorkflowFilter, "status", "work_kind", "platform", "genres"]
+    list_filter = [WorkflowFilter, "status", "work_kind", "series", "platform", "genres"]
     list_select_related = ["author", "platform"]
     search_fields = ["headline", "standfirst", "work_title", "slug"]
     date_hierarchy = "published_at"
@@ -126,6 +127,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 "fields": [
                     "work_title",
                     ("work_kind", "season_number"),
+                    "series",
                     ("platform", "premiere_date"),
                     "based_on",
                     "genres",
@@ -452,17 +454,13 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unpublished {count} review(s).", messages.SUCCESS)
 
 
-@admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+@admin.register(Platform, Genre, Series)
+class LabelAdmin(admin.ModelAdmin):
+    """Platforms, genres and series: a name, its address and the line atop its page."""
+
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 

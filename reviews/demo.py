@@ -1,13 +1,24 @@
-"""Demo content: four published reviews, our own prose.
+"""Demo content: five published reviews, our own prose.
 
 The Ballard review follows the reference page part by part; facts about the show (cast,
-platform, premiere, photo credits) are public, the sentences are ours. The other three
-review invented titles so the home page has something beside it.
+platform, premiere, photo credits) are public, the sentences are ours. Its second season's
+review is invented outright (no dates or plot of a real season), so the Ballard series
+page has two seasons. The other three review invented titles.
 """
 
 import datetime as dt
 
 BALLARD_SLUG = "ballard-season-1-review"
+BALLARD_SEASON_2_SLUG = "ballard-season-2-review"
+
+#: Series hubs: name → (slug, description).
+SERIES = {
+    "Ballard": (
+        "ballard",
+        "Maggie Q as Renée Ballard, the LAPD detective who runs a cold case unit out of a "
+        "borrowed basement, in Prime Video’s spin-off from Bosch.",
+    ),
+}
 
 CRITICS = {
     "dana.whitfield": ("Dana", "Whitfield"),
@@ -24,6 +35,7 @@ REVIEWS = [
         "published_at": dt.datetime(2025, 7, 9, 15, 0, tzinfo=dt.UTC),
         "verdict": "A dependable, well-acted procedural that rarely surprises",
         "score": "7",
+        "series": "Ballard",
         "work": {
             "work_title": "BALLARD",
             "work_kind": "season",
@@ -144,6 +156,65 @@ REVIEWS = [
                 "Have you started *Ballard* yet? Vote in the poll below and tell us in the "
                 "comments how it compares with *Bosch*: spoilers go behind the spoiler box, "
                 "please.",
+            ),
+        ],
+    },
+    {
+        "slug": BALLARD_SEASON_2_SLUG,
+        "critic": "dana.whitfield",
+        "headline": "‘Ballard’ Season 2 Review: The Cold Case Unit Finds Its Footing",
+        "standfirst": "With the set-up out of the way, the second season lets its ensemble "
+        "breathe, and the basement becomes the best room in Connelly’s Los Angeles.",
+        "published_at": dt.datetime(2026, 7, 16, 15, 0, tzinfo=dt.UTC),
+        "verdict": "A warmer, surer season that plays to the show’s strengths",
+        "score": "7.5",
+        "series": "Ballard",
+        "work": {
+            "work_title": "BALLARD",
+            "work_kind": "season",
+            "season_number": 2,
+            "platform": "Prime Video",
+            "premiere_date": None,
+            "based_on": "Based on the Renée Ballard novels by Michael Connelly.",
+            "genres": ["Crime", "Drama", "Mystery"],
+        },
+        "credits": [
+            ("cast", "Maggie Q", "Renée Ballard"),
+            ("cast", "Courtney Taylor", "Samira Parker"),
+            ("cast", "Rebecca Field", "Colleen Hatteras"),
+            ("cast", "Victoria Moroles", "Martina Castro"),
+            ("crew", "Michael Connelly", "Novels; executive producer"),
+        ],
+        "figures": [
+            {
+                "position": 0,
+                "scene": "skyline_pair",
+                "alt": "Illustration: two women stand on a rooftop at dusk, silhouetted "
+                "against the downtown Los Angeles skyline and two palm trees.",
+                "caption": "The cold case unit on the roof in BALLARD.",
+                "credit": "Demo illustration",
+            }
+        ],
+        "sections": [
+            (
+                "",
+                "The first season of *Ballard* spent much of its time explaining why a "
+                "detective this good was working out of a basement. The second simply gets "
+                "on with the work, and it is better for it.\n\n"
+                "This is a demo review: the season and every sentence about it are invented "
+                "for the site's sample content.",
+            ),
+            (
+                "An Ensemble, Not a Sidekick Parade",
+                "The volunteers were the surprise of the first season, and the writers "
+                "have noticed. Each of them now carries a case of their own, and the show "
+                "cuts between them with a confidence it did not have a year ago.",
+            ),
+            (
+                "Still a Procedural, Happily",
+                "Nothing here will convert anyone who found the first season too tidy. The "
+                "files still open on a Monday and close by Friday; the pleasure is in how "
+                "the unit gets there, and in Maggie Q's wry, watchful lead.",
             ),
         ],
     },

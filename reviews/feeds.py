@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
-from reviews.models import Review
+from reviews.models import Review, Series
 
 FEED_LENGTH = 20
 
@@ -23,8 +24,11 @@ class LatestReviewsFeed(Feed):
         # The feed object is shared by every thread; the request travels as "obj".
         return request
 
+    def reviews(self, request):
+        return Review.objects.published()
+
     def items(self, request):
-        reviews = list(Review.objects.published().for_listing()[:FEED_LENGTH])
+        reviews = list(self.reviews(request).for_listing()[:FEED_LENGTH])
         for review in reviews:
             figure = review.lead_figure
             review.enclosures = []
@@ -50,8 +54,10 @@ class LatestReviewsFeed(Feed):
         return review.updated_at
 
     def item_categories(self, review):
-        return [review.get_work_kind_display()] + (
-            [review.platform.name] if review.platform else []
+        return (
+            [review.get_work_kind_display()]
+            + ([review.platform.name] if review.platform else [])
+            + ([review.series.name] if review.series else [])
         )
 
     def item_enclosures(self, review):
@@ -61,3 +67,24 @@ class LatestReviewsFeed(Feed):
 class LatestReviewsAtomFeed(LatestReviewsFeed):
     feed_type = Atom1Feed
     subtitle = LatestReviewsFeed.description
+
+
+class SeriesFeed(LatestReviewsFeed):
+    """/series/<slug>/feed/: a show's seasons as they are reviewed."""
+
+    def get_object(self, request, slug):
+        published = Series.objects.filter(reviews__in=Review.objects.published()).distinct()
+        request.feed_series = get_object_or_404(published, slug=slug)
+        return request
+
+    def title(self, request):
+        return f"{settings.SITE_NAME}: {request.feed_series.name}, every season reviewed"
+
+    def description(self, request):
+        return request.feed_series.description or self.title(request)
+
+    def link(self, request):
+        return request.feed_series.get_absolute_url()
+
+    def reviews(self, request):
+        return Review.objects.published().filter(series=request.feed_series)

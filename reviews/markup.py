@@ -25,3 +25,16 @@ def render(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
     )
+
+
+# Only markdown-it's typographer: every other character stays exactly as typed.
+_typographer = MarkdownIt("zero", {"typographer": True}).enable(["replacements", "smartquotes"])
+
+
+def typographic(text: str) -> str:
+    """'Ballard' -- "at last" -> ‘Ballard’ – “at last”: curly quotes and apostrophes,
+    dashes (-- en, --- em) and an ellipsis, for headlines and standfirsts (plain text)."""
+    if not text:
+        return text
+    tokens = _typographer.parseInline(text)[0].children or []
+    return "".join(token.content if token.type == "text" else " " for token in tokens)

@@ -2,13 +2,15 @@ import dataclasses
 import html
 import logging
 import math
+import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -53,11 +55,62 @@ def display_name(user) -> str:
     return (profile and profile.display_name) or user.get_full_name() or user.get_username()
 
 
+#: Names the current state of the catalogue, for fragments that show other reviews than
+#: their page's own (the masthead's lists, related reviews, a show's other seasons). A new
+#: one is drawn whenever any review page changes (reviews.signals.catalogue_changed), and
+#: at least every CATALOGUE_TTL seconds: a scheduled review goes live with no write at all.
+CATALOGUE_KEY = "catalogue-version"
+CATALOGUE_TTL = 300
+
+
+def catalogue_changed() -> None:
+    """Something a list shows changed: the masthead's lists and other pages' related
+    reviews and season links are keyed anew, now and again once the transaction commits
+    (a reader in between may have cached what was there before). Called wherever the
+    HTTP caches' `listing` key is purged, and for comments (related cards show ratings)."""
+    caches["fragments"].delete(CATALOGUE_KEY)
+    transaction.on_commit(lambda: caches["fragments"].delete(CATALOGUE_KEY))
+
+
+def catalogue_version() -> str:
+    cache = caches["fragments"]
+    version = cache.get(CATALOGUE_KEY)
+    if version is None:
+        cache.add(CATALOGUE_KEY, secrets.token_hex(8), CATALOGUE_TTL)
+        version = cache.get(CATALOGUE_KEY, "")
+    return version
+
+
+def browsing_labels() -> dict[str, list[dict]]:
+    """Platforms and genres that have published reviews, by name: the masthead's lists.
+
+    One query (a UNION), however many there are.
+    """
+    published = Review.objects.published().values("pk")
+    platforms = Platform.objects.filter(reviews__in=published).annotate(kind=Value("platform"))
+    genres = Genre.objects.filter(reviews__in=published).annotate(kind=Value("genre"))
+    rows = (
+        platforms.values("kind", "name", "slug")
+        .order_by()
+        .union(genres.values("kind", "name", "slug").order_by())
+        .order_by("kind", "name")
+    )
+    labels = {"platforms": [], "genres": []}
+    for row in rows:
+        labels[f"{row['kind']}s"].append({"name": row["name"], "slug": row["slug"]})
+    return labels
+
+
 class Label(models.Model):
-    """A named, sluggable way to browse reviews (platforms, genres)."""
+    """A named, sluggable way to browse reviews (platforms, genres, series)."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="A sentence or two at the top of its page: what readers will find there.",
+    )
 
     class Meta:
         abstract = True
@@ -79,6 +132,25 @@ class Genre(Label):
     pass
 
 
+class Series(Label):
+    """A show with one review per season: "Ballard". Its page lists every reviewed season."""
+
+    class Meta(Label.Meta):
+        verbose_name_plural = "series"
+
+    def get_absolute_url(self):
+        return reverse("reviews:series", kwargs={"slug": self.slug})
+
+
+class Closeness(models.IntegerChoices):
+    """Why a related review is offered, nearest first."""
+
+    SAME_SERIES = 0, "Other seasons"
+    SAME_CRITIC = 1, "By the same critic"
+    SAME_PLATFORM = 2, "On the same platform"
+    SAME_GENRE = 3, "In the same genre"
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         """Reviews readers may see: published, and due (a future time means scheduled)."""
@@ -86,7 +158,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
-        return self.select_related("author__profile", "platform").prefetch_related(
+        return self.select_related("author__profile", "platform", "series").prefetch_related(
             Prefetch("figures", queryset=Figure.objects.filter(position=0), to_attr="lead")
         )
 
@@ -108,6 +180,7 @@ class ReviewQuerySet(models.QuerySet):
         """Mark these reviews' pages as changed (see Review.touch)."""
         pks = list(self.values_list("pk", flat=True))
         httpcache.purge([LISTING, *map(Review.cache_key_for, pks)])
+        catalogue_changed()
         return Review.objects.filter(pk__in=pks).update(updated_at=timezone.now())
 
     def next_publication(self):
@@ -119,6 +192,54 @@ class ReviewQuerySet(models.QuerySet):
             .first()
         )
 
+    def seasons_of(self, series_id: int):
+        """A show's published seasons, in order (season number, then date)."""
+        return (
+            self.published()
+            .filter(series_id=series_id)
+            .order_by("season_number", "published_at", "pk")
+        )
+
+    def related_to(self, review: "Review", *, limit: int = 3):
+        """Published reviews to read next: other seasons of the show first, then the same
+        critic's, then the same platform's, then the same genres', newest first in each.
+
+        One query (genres are matched by a subquery); each row carries its `closeness`.
+        """
+        links = Review.genres.through.objects
+        same_genre = Q(
+            pk__in=links.filter(
+                genre_id__in=links.filter(review_id=review.pk).values("genre_id")
+            ).values("review_id")
+        )
+        nearness = [
+            (Closeness.SAME_SERIES, Q(series_id=review.series_id) if review.series_id else None),
+            (Closeness.SAME_CRITIC, Q(author_id=review.author_id) if review.author_id else None),
+            (
+                Closeness.SAME_PLATFORM,
+                Q(platform_id=review.platform_id) if review.platform_id else None,
+            ),
+            (Closeness.SAME_GENRE, same_genre),
+        ]
+        nearness = [(level, condition) for level, condition in nearness if condition]
+        matching = Q()
+        for _level, condition in nearness:
+            matching |= condition
+        return (
+            self.published()
+            .exclude(pk=review.pk)
+            .filter(matching)
+            .annotate(
+                closeness=Case(
+                    *(When(condition, then=Value(level.value)) for level, condition in nearness),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("closeness", "-published_at", "-pk")
+            .for_listing()
+            .with_rating()[:limit]
+        )
+
     def for_page(self):
         """The review row for its page, with its byline and platform.
 
@@ -126,7 +247,7 @@ class ReviewQuerySet(models.QuerySet):
         (through the *_list properties) only when its cached fragments are missing. The
         poll comes along: whether it is open is part of the page cache's key.
         """
-        return self.select_related("author__profile", "platform", "poll")
+        return self.select_related("author__profile", "platform", "series", "poll")
 
 
 class Review(models.Model):
@@ -138,7 +259,11 @@ class Review(models.Model):
         SEASON = "season", "TV season"
         FILM = "film", "Film"
 
-    headline = models.CharField(max_length=200)
+    headline = models.CharField(
+        max_length=200,
+        help_text="Type straight quotes and -- or ---: they are saved as ‘curly’ quotes and "
+        "dashes.",
+    )
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -232,6 +357,15 @@ class Review(models.Model):
         help_text="Tick to stop new comments and replies on this review (they also close by "
         "themselves REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication, when set).",
     )
+    series = models.ForeignKey(
+        Series,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="TV seasons only: the show this season belongs to, so its reviews link "
+        "to each other and to the show's page. Pick it, or add it with +.",
+    )
     comments_version = models.PositiveIntegerField(
         editable=False,
         default=0,
@@ -284,6 +418,11 @@ class Review(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="published_review_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True) | Q(work_kind="season"),
+                name="only_seasons_belong_to_a_series",
+                violation_error_message="A film has no series: only a TV season belongs to one.",
+            ),
         ]
         permissions = [
             ("publish_review", "Can publish, schedule and unpublish reviews, and edit anyone's"),
@@ -299,6 +438,9 @@ class Review(models.Model):
             self.submitted_at = None  # published: out of the Submitted queue
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "submitted_at"}
+        # Typed with straight quotes, shown with curly ones: converted once, here.
+        self.headline = markup.typographic(self.headline)
+        self.standfirst = markup.typographic(self.standfirst)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -309,6 +451,11 @@ class Review(models.Model):
         # the published_review_has_date constraint before it saves.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.series_id and self.work_kind != self.Kind.SEASON:
+            raise ValidationError(
+                {"series": "A film has no series: only a TV season belongs to one."},
+                code="film_in_series",
+            )
 
     def get_preview_url(self):
         return reverse("reviews:preview", kwargs={"slug": self.slug})
@@ -344,6 +491,7 @@ class Review(models.Model):
         self.updated_at = timezone.now()
         Review.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
         httpcache.purge([LISTING, self.cache_key])
+        catalogue_changed()
 
     @staticmethod
     def cache_key_for(pk: int) -> str:
@@ -356,8 +504,11 @@ class Review(models.Model):
 
     def surrogate_keys(self) -> list[str]:
         """What the review's page shows: the review (with its comments, ratings and poll),
-        its critic and its platform."""
-        keys = [self.cache_key]
+        its critic, its platform and series, and other reviews (the masthead's lists,
+        related reviews, season links: `listing`)."""
+        keys = [self.cache_key, LISTING]
+        if self.series_id:
+            keys.append(f"series-{self.series_id}")
         if self.author_id:
             keys.append(f"author-{self.author_id}")
         if self.platform_id:
@@ -442,6 +593,23 @@ class Review(models.Model):
     @cached_property
     def genre_list(self) -> list[Genre]:
         return list(self.genres.all())
+
+    @cached_property
+    def season_neighbours(self) -> tuple["Review | None", "Review | None"]:
+        """The previous and next published seasons of the same show (one query), if any."""
+        if not self.series_id:
+            return None, None
+        seasons = list(
+            Review.objects.seasons_of(self.series_id).only(
+                "slug", "headline", "season_number", "work_title", "work_kind", "published_at"
+            )
+        )
+        index = next((i for i, r in enumerate(seasons) if r.pk == self.pk), None)
+        if index is None:  # a draft or scheduled season, seen in preview
+            return None, None
+        before = seasons[index - 1] if index > 0 else None
+        after = seasons[index + 1] if index + 1 < len(seasons) else None
+        return before, after
 
     @property
     def lead_figure(self):

@@ -1,5 +1,6 @@
-"""Site search: PostgreSQL full-text search with ranking and highlighted snippets;
-a plain case-insensitive contains search on SQLite.
+"""Site search: full-text search with stemming ("procedurals" finds "procedural"), ranking
+and highlighted snippets, on PostgreSQL (its english configuration) and on SQLite (FTS5 with
+the porter tokenizer, in the table migration 0007 creates and its triggers keep current).
 """
 
 import re
@@ -7,6 +8,7 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,6 +21,66 @@ START, STOP = "\x02", "\x03"
 CONFIG = "english"
 
 
+_FTS_INSTALL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS reviews_review_fts USING fts5(headline, body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER IF NOT EXISTS reviews_review_fts_insert AFTER INSERT ON reviews_review
+    BEGIN
+        INSERT INTO reviews_review_fts(rowid, headline, body)
+        VALUES (new.id, new.headline, new.search_document);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS reviews_review_fts_update
+    AFTER UPDATE OF headline, search_document ON reviews_review BEGIN
+        DELETE FROM reviews_review_fts WHERE rowid = old.id;
+        INSERT INTO reviews_review_fts(rowid, headline, body)
+        VALUES (new.id, new.headline, new.search_document);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS reviews_review_fts_delete AFTER DELETE ON reviews_review
+    BEGIN
+        DELETE FROM reviews_review_fts WHERE rowid = old.id;
+    END""",
+    "DELETE FROM reviews_review_fts",
+    "INSERT INTO reviews_review_fts(rowid, headline, body) "
+    "SELECT id, headline, search_document FROM reviews_review",
+]
+_FTS_DROP = [
+    "DROP TRIGGER IF EXISTS reviews_review_fts_insert",
+    "DROP TRIGGER IF EXISTS reviews_review_fts_update",
+    "DROP TRIGGER IF EXISTS reviews_review_fts_delete",
+    "DROP TABLE IF EXISTS reviews_review_fts",
+]
+
+
+def install_sqlite_index(connection) -> None:
+    """SQLite: create the FTS5 table and the triggers that keep it in step with every
+    write to reviews_review (admin, services, loaddata, raw UPDATEs), then fill it.
+
+    Idempotent. Run by migration 0007 and after every migrate: SQLite rebuilds a table
+    to alter it, and the rebuild drops the table's triggers.
+    """
+    if connection.vendor != "sqlite":
+        return
+    if "reviews_review" not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        for statement in _FTS_INSTALL:
+            cursor.execute(statement)
+
+
+def drop_sqlite_index(connection) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for statement in _FTS_DROP:
+                cursor.execute(statement)
+
+
+def reinstall_after_migrate(sender, using, **kwargs) -> None:
+    """post_migrate: put back triggers that a table rebuild dropped."""
+    from django.db import connections
+
+    install_sqlite_index(connections[using])
+
+
 def clean_query(raw: str | None) -> str:
     text = " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
     return "".join(ch for ch in text if ch.isprintable())
@@ -28,7 +90,7 @@ def search(reviews: QuerySet, query: str) -> QuerySet:
     """Reviews matching query, best first, each with a `snippet` to show."""
     if connection.vendor == "postgresql":
         return _postgres(reviews, query)
-    return _contains(reviews, query)
+    return _sqlite(reviews, query)
 
 
 def _postgres(reviews: QuerySet, query: str) -> QuerySet:
@@ -56,17 +118,43 @@ def _postgres(reviews: QuerySet, query: str) -> QuerySet:
     )
 
 
-def _contains(reviews: QuerySet, query: str) -> QuerySet:
-    for term in query.split()[:MAX_TERMS]:
-        reviews = reviews.filter(search_document__icontains=term)
-    return reviews.order_by("-published_at")
+def fts_query(query: str) -> str:
+    """The reader's words as quoted FTS5 strings, all required (like websearch's default).
+
+    Quoting every word means no reader text is ever read as FTS5 syntax (NEAR, *, ^,
+    column filters), so any input is a plain search, never an error.
+    """
+    return " ".join(f'"{word}"' for word in re.findall(r"\w+", query)[:MAX_TERMS])
 
 
-def snippet_html(review, query: str) -> SafeString:
+# Constant SQL (the reader's words are always a parameter). bm25 is lower for better
+# matches; the headline column weighs five times the body; the snippet is cut from the body.
+_MATCHING = "SELECT rowid FROM reviews_review_fts WHERE reviews_review_fts MATCH %s"
+_THIS_ROW = (
+    "FROM reviews_review_fts WHERE reviews_review_fts MATCH %s "
+    "AND reviews_review_fts.rowid = reviews_review.id"
+)
+_RANK = "SELECT bm25(reviews_review_fts, 5.0, 1.0) " + _THIS_ROW
+_SNIPPET = "SELECT snippet(reviews_review_fts, 1, %s, %s, ' … ', 32) " + _THIS_ROW
+
+
+def _sqlite(reviews: QuerySet, query: str) -> QuerySet:
+    match = fts_query(query)
+    if not match:
+        return reviews.none()
+    return (
+        reviews.filter(pk__in=RawSQL(_MATCHING, [match]))  # noqa: S611 - constant SQL
+        .annotate(
+            rank=RawSQL(_RANK, [match]),  # noqa: S611 - constant SQL
+            snippet=RawSQL(_SNIPPET, [START, STOP, match]),  # noqa: S611 - constant SQL
+        )
+        .order_by("rank", "-published_at")
+    )
+
+
+def snippet_html(review) -> SafeString:
     """The review's snippet with matched words in <mark>, everything else escaped."""
-    raw = getattr(review, "snippet", None)
-    if raw is None:
-        raw = _excerpt(review.search_document, query)
+    raw = getattr(review, "snippet", None) or review.search_document[:SNIPPET_CHARS]
     pieces = re.split(f"({START}.*?{STOP})", raw)
     return mark_safe(  # noqa: S308 - every piece is escaped; only <mark> is ours
         "".join(
@@ -74,16 +162,3 @@ def snippet_html(review, query: str) -> SafeString:
             for piece in pieces
         )
     )
-
-
-def _excerpt(text: str, query: str) -> str:
-    """SQLite: the text around the first matched word, matched words marked."""
-    terms = [re.escape(t) for t in query.split()[:MAX_TERMS] if t]
-    if not terms:
-        return text[:SNIPPET_CHARS]
-    pattern = re.compile("|".join(terms), re.IGNORECASE)
-    first = pattern.search(text)
-    start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3)
-    window = text[start : start + SNIPPET_CHARS]
-    window = ("… " if start else "") + window + ("…" if start + SNIPPET_CHARS < len(text) else "")
-    return pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window)

@@ -15,7 +15,16 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+from reviews.models import (
+    Credit,
+    Figure,
+    Genre,
+    Platform,
+    Review,
+    Section,
+    Series,
+    catalogue_changed,
+)
 from reviewsite import httpcache
 from reviewsite.httpcache import LISTING
 
@@ -27,6 +36,7 @@ def review_page_changed(sender, instance, raw=False, **kwargs):
     address too: the key follows the review, not the slug) and the lists it is in."""
     if not raw:
         httpcache.purge([LISTING, *instance.surrogate_keys()])
+        catalogue_changed()
 
 
 def _shown_name(user) -> tuple[str, str]:
@@ -81,8 +91,29 @@ def touch_for_figure(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=Genre)
 @receiver(post_save, sender=Platform)
+@receiver(post_save, sender=Series)
 def touch_for_label(sender, instance, created, raw=False, **kwargs):
-    """A renamed platform or genre shows on every page that names it."""
+    """A renamed platform, genre or series shows on every page that names it."""
     if not created and not raw:
         httpcache.purge([f"{sender.__name__.lower()}-{instance.pk}"])
         instance.reviews.all().touch()
+
+
+@receiver(pre_save, sender=Review)
+def remember_old_series(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        instance._old_series_id = (
+            Review.objects.filter(pk=instance.pk).values_list("series_id", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Review)
+@receiver(post_delete, sender=Review)
+def seasons_changed(sender, instance, raw=False, **kwargs):
+    """A season's page links to the show's other seasons, and theirs to it: when one is
+    published, edited, moved or deleted, the other seasons' pages change too."""
+    if raw:
+        return
+    series = {instance.series_id, getattr(instance, "_old_series_id", None)} - {None}
+    if series:
+        Review.objects.filter(series_id__in=series).exclude(pk=instance.pk).touch()

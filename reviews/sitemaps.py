@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
-from reviews.models import Review
+from reviews.models import Review, Series
 
 
 class ReviewSitemap(Sitemap):
@@ -32,4 +33,21 @@ class HomeSitemap(Sitemap):
         return latest.updated_at if latest else None
 
 
-SITEMAPS = {"home": HomeSitemap, "reviews": ReviewSitemap}
+class SeriesSitemap(Sitemap):
+    """Series hubs with a published season; lastmod is their latest season's edit."""
+
+    changefreq = "weekly"
+    protocol = None
+
+    def items(self):
+        return (
+            Series.objects.filter(reviews__in=Review.objects.published())
+            .annotate(last_edit=Max("reviews__updated_at"))
+            .order_by("name")
+        )
+
+    def lastmod(self, series):
+        return series.last_edit
+
+
+SITEMAPS = {"home": HomeSitemap, "series": SeriesSitemap, "reviews": ReviewSitemap}

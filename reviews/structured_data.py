@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from reviews.models import Review
+from reviews.models import Review, Series
 
 # Inside <script> only "<" can end the element ("</script>", "<!--"); escaping <, > and &
 # as JSON \u escapes keeps any text, however hostile, inside the string it belongs to.
@@ -36,11 +36,10 @@ def _cast(review: Review) -> list[dict]:
 
 def _work(review: Review) -> dict:
     if review.work_kind == Review.Kind.SEASON:
-        work = {
-            "@type": "TVSeason",
-            "name": review.work_label,
-            "partOfSeries": {"@type": "TVSeries", "name": review.work_title},
-        }
+        series = {"@type": "TVSeries", "name": review.work_title}
+        if review.series_id:
+            series["name"] = review.series.name
+        work = {"@type": "TVSeason", "name": review.work_label, "partOfSeries": series}
         if review.season_number:
             work["seasonNumber"] = review.season_number
     else:
@@ -77,21 +76,58 @@ def review_json_ld(review: Review, rating, *, url: str = "", image: str = "") ->
         data["datePublished"] = review.published_at.isoformat()
         data["dateModified"] = review.updated_at.isoformat()
     if review.score is not None:
-        data["reviewRating"] = {
-            "@type": "Rating",
-            "ratingValue": _number(review.score),
-            "bestRating": 10,
-            "worstRating": 0,
-        }
+        data["reviewRating"] = _critic_rating(review.score)
     if rating.count:
         # Readers rate the show, not the critic's article: the rating belongs to the work.
-        data["itemReviewed"]["aggregateRating"] = {
-            "@type": "AggregateRating",
-            "ratingValue": _number(rating.average),
-            "ratingCount": rating.count,
-            "bestRating": 5,
-            "worstRating": 1,
+        data["itemReviewed"]["aggregateRating"] = _readers_rating(rating.average, rating.count)
+    return data
+
+
+def _critic_rating(score: Decimal) -> dict:
+    return {"@type": "Rating", "ratingValue": _number(score), "bestRating": 10, "worstRating": 0}
+
+
+def _readers_rating(average: Decimal, count: int) -> dict:
+    return {
+        "@type": "AggregateRating",
+        "ratingValue": _number(average),
+        "ratingCount": count,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+
+
+def series_json_ld(series: Series, seasons: list[Review], *, url: str, request) -> dict:
+    """A CreativeWorkSeries whose parts are the reviewed seasons, each with the critic's
+    Review and readers' AggregateRating as the hub shows them (seasons from with_rating)."""
+    parts = []
+    for season in seasons:
+        part = {
+            "@type": "CreativeWorkSeason",
+            "name": season.work_label,
+            "url": request.build_absolute_uri(season.get_absolute_url()),
         }
+        if season.season_number:
+            part["seasonNumber"] = season.season_number
+        if season.premiere_date:
+            part["startDate"] = season.premiere_date.isoformat()
+        review = {"@type": "Review", "name": season.headline, "url": part["url"]}
+        review["author"] = {"@type": "Person", "name": season.byline}
+        if season.score is not None:
+            review["reviewRating"] = _critic_rating(season.score)
+        part["review"] = review
+        if season.rating_count:
+            part["aggregateRating"] = _readers_rating(season.rating_average, season.rating_count)
+        parts.append(part)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWorkSeries",
+        "name": series.name,
+        "url": url,
+        "hasPart": parts,
+    }
+    if series.description:
+        data["description"] = series.description
     return data
 
 

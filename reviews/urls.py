@@ -11,6 +11,14 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.review_list, name="list"),
     path("search/", views.search, name="search"),
+    path("tv/", views.kind_list, {"kind": "tv"}, name="tv"),
+    path("films/", views.kind_list, {"kind": "films"}, name="films"),
+    path("series/<slug:slug>/", views.series_detail, name="series"),
+    path(
+        "series/<slug:slug>/feed/",
+        shared_view(feeds.SeriesFeed(), [LISTING], until=_due),
+        name="series_feed",
+    ),
     path("genres/<slug:slug>/", views.genre_detail, name="genre"),
     path("platforms/<slug:slug>/", views.platform_detail, name="platform"),
     path("authors/<str:username>/", views.author_detail, name="author"),

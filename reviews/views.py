@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from reviews import search as site_search
-from reviews.models import Genre, Platform, Review, display_name, profile_of
+from reviews.models import Genre, Platform, Review, Series, display_name, profile_of
+from reviews.structured_data import as_script, series_json_ld
 from reviewsite import httpcache
 from reviewsite.httpcache import LISTING
 
@@ -62,6 +63,24 @@ def review_list(request):
     )
 
 
+#: The masthead's TV and Film pages: URL name → (kind, title, description).
+KINDS = {
+    "tv": (Review.Kind.SEASON, "TV reviews", "Our reviews of TV seasons, newest first."),
+    "films": (Review.Kind.FILM, "Film reviews", "Our reviews of films, newest first."),
+}
+
+
+@require_safe
+def kind_list(request, kind):
+    work_kind, title, description = KINDS[kind]
+    return _review_list(
+        request,
+        Review.objects.published().filter(work_kind=work_kind).for_listing(),
+        title=title,
+        description=description,
+    )
+
+
 @require_safe
 def genre_detail(request, slug):
     genre = get_object_or_404(Genre, slug=slug)
@@ -70,6 +89,7 @@ def genre_detail(request, slug):
         Review.objects.published().filter(genres=genre).for_listing(),
         title=f"{genre.name} reviews",
         description=f"Our reviews of {genre.name.lower()} TV seasons and films, newest first.",
+        intro=genre.description,
         keys=[f"genre-{genre.pk}"],
     )
 
@@ -82,7 +102,35 @@ def platform_detail(request, slug):
         Review.objects.published().filter(platform=platform).for_listing(),
         title=f"{platform.name} reviews",
         description=f"Our reviews of what is on {platform.name}, newest first.",
+        intro=platform.description,
         keys=[f"platform-{platform.pk}"],
+    )
+
+
+@require_safe
+def series_detail(request, slug):
+    """A show's hub: every published season's review, in order, with both scores.
+
+    A series with no published season is 404, so a draft never shows through its show.
+    """
+    series = get_object_or_404(Series, slug=slug)
+    seasons = list(Review.objects.seasons_of(series.pk).for_listing().with_rating())
+    if not seasons:
+        raise Http404("No published season of this series.")
+    url = request.build_absolute_uri(series.get_absolute_url())
+    response = render(
+        request,
+        "reviews/series_detail.html",
+        {
+            "series": series,
+            "seasons": seasons,
+            "structured_data": as_script(series_json_ld(series, seasons, url=url, request=request)),
+        },
+    )
+    return httpcache.shared(
+        response,
+        [*listing_keys(seasons), f"series-{series.pk}"],
+        until=Review.objects.next_publication(),
     )
 
 
@@ -113,7 +161,7 @@ def search(request):
         results = site_search.search(Review.objects.published().for_listing(), query)
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         for review in page.object_list:
-            review.snippet_html = site_search.snippet_html(review, query)
+            review.snippet_html = site_search.snippet_html(review)
     response = render(
         request,
         "reviews/search.html",
@@ -160,10 +208,11 @@ def review_detail(request, slug):
 
 
 def _changes_by_itself(review: Review):
-    """When the page next changes with no write: its poll opening or closing, or its
-    comments closing REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication."""
+    """When the page next changes with no write: its poll opening or closing, its
+    comments closing REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication, or a
+    scheduled review coming due (the masthead and related reviews list it)."""
     poll = getattr(review, "poll", None)
-    moments = [poll.next_change if poll else None]
+    moments = [poll.next_change if poll else None, Review.objects.next_publication()]
     if settings.COMMENTS_CLOSE_AFTER and review.published_at and not review.comments_closed:
         closing = review.published_at + timedelta(days=settings.COMMENTS_CLOSE_AFTER)
         moments.append(closing if closing > timezone.now() else None)

@@ -35,6 +35,7 @@ ALLOWED_HOSTS = env.listing("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env.listing("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env.string("REVIEWSITE_SITE_NAME", "Reviewsite")
+SITE_TAGLINE = env.string("REVIEWSITE_SITE_TAGLINE", "Television and film, reviewed")
 ADMIN_PATH = env.string("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
 if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*/", ADMIN_PATH):
     env.fail("DJANGO_ADMIN_PATH", "must be a URL path such as admin or staff/desk.")

@@ -16,7 +16,10 @@ from tests.factories import make_credit, make_figure, make_review, make_votes
 
 pytestmark = pytest.mark.django_db
 
-REVIEW_PAGE_BUDGET = 10
+#: 10 for the review itself, plus what the publication around it costs on a cold cache:
+#: the masthead's platforms and genres (one UNION), the related reviews (their cards and
+#: their photos) and a season's neighbours. All four are cached until a review changes.
+REVIEW_PAGE_BUDGET = 14
 _readers = itertools.count()
 
 
@@ -110,7 +113,9 @@ def test_home_page_costs_the_same_with_3_or_30_reviews(client):
     for _ in range(27):
         review = make_review(sections=1)
         make_figure(review, position=0)
-    assert queries_for(client, "/") == few <= 4
+    # count, page, lead photos, the next scheduled publication (s-maxage), the masthead's
+    # lists (cached for the next request)
+    assert queries_for(client, "/") == few <= 5
 
 
 @pytest.mark.parametrize("comments", [5, 200])

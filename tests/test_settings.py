@@ -97,3 +97,19 @@ def test_bucket_settings_start_without_reaching_the_bucket():
     # Nothing listens on port 9: start-up must not talk to the storage at all.
     result = start(**S3, MEDIA_S3_ENDPOINT_URL="http://127.0.0.1:9", MEDIA_S3_REGION="eu-west-1")
     assert result.returncode == 0, result.stderr
+
+
+def test_publication_name_and_tagline_come_from_the_environment():
+    code = (
+        "import django; django.setup();"
+        "from reviewsite.context_processors import site; print(site(None))"
+    )
+    result = start(
+        "-c",
+        code,
+        REVIEWSITE_SITE_NAME="The Screen Desk",
+        REVIEWSITE_SITE_TAGLINE="Watch less, better",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'SITE_NAME': 'The Screen Desk'" in result.stdout
+    assert "'SITE_TAGLINE': 'Watch less, better'" in result.stdout

@@ -1,12 +1,19 @@
-"""The page weight budget of issue 6: the one stylesheet stays under 20 KB and no script
-grows past 10 KB, so a phone on a slow link still gets the page and its styles at once."""
+"""The page weight budget of issue 6: the one stylesheet stays under 27 KB and no script
+grows past 10 KB, so a phone on a slow link still gets the page and its styles at once.
+
+The stylesheet's budget was 20 KB until issue 16 (a publication's chrome) added the
+@font-face rules of the self-hosted fonts with their metric-matched fallbacks (about 1 KB),
+the masthead's sections, the score badge, season links, related reviews and the series hub
+(about 4.5 KB); issue 14's reading time and critic bios about 0.2 KB more. Gzipped, as it is
+served, the whole sheet is about 6 KB.
+"""
 
 from pathlib import Path
 
 import pytest
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-CSS_BUDGET = 20_000
+CSS_BUDGET = 27_000
 SCRIPT_BUDGET = 10_000
 SCRIPTS = sorted(STATIC.rglob("*.js"))
 

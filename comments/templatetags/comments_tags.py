@@ -87,14 +87,16 @@ def comment_section(context, review: Review) -> dict:
     can_pin = request.user.has_perm(PIN)
     form = context.get("comment_form")
     if form is None:
-        user = request.user
+        user, reader = request.user, reader_id(request)
+        if user.is_authenticated:
+            name = (user.get_full_name() or user.get_username())[:60]
+        else:
+            name = Comment.objects.name_last_used_by(reader)
         form = CommentForm(
             review=review,
             rated=rated,
             reply_to=request.GET.get("reply_to"),
-            initial={"name": (user.get_full_name() or user.get_username())[:60]}
-            if user.is_authenticated
-            else None,
+            initial={"name": name} if name else None,
         )
     # Moderators see every comment with its moderation controls: their list is never
     # cached. Readers' lists are, keyed by the comments' version (see comment_list.html).
@@ -129,7 +131,9 @@ def comment_section(context, review: Review) -> dict:
         "count": review.reader_rating.comments,
         # A reader's list is the same for everyone until the comments change; relative
         # dates ("5 minutes ago") are redrawn each minute.
-        "cache_list": not (moderator or can_pin or comment_notices or mine or reported),
+        "cache_list": not (
+            moderator or can_pin or comment_notices or mine or reported or form.reply_to
+        ),
         "mine": mine,
         "reported": reported,
         "sort": sort,

@@ -2,10 +2,12 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from reviews.models import Review
+from reviews.models import FRAGMENT_TTL, Review, browsing_labels, catalogue_version
 from reviews.structured_data import as_script, breadcrumbs_json_ld, review_json_ld
 
 register = template.Library()
@@ -46,3 +48,38 @@ def review_structured_data(context, review: Review) -> SafeString:
     return as_script(
         review_json_ld(review, review.reader_rating, url=url, image=image)
     ) + as_script(breadcrumbs_json_ld(trail))
+
+
+@register.simple_tag(name="catalogue_version")
+def catalogue_version_tag() -> str:
+    """{% catalogue_version as catalogue %}: a cache key part for fragments that show
+    other reviews (see reviews.models.CATALOGUE_KEY)."""
+    return catalogue_version()
+
+
+@register.inclusion_tag("includes/masthead_nav.html", takes_context=True)
+def masthead_nav(context) -> dict:
+    """TV, Film, and the platforms and genres that have published reviews.
+
+    Cached until any review page changes. Error pages carry the masthead too, so when
+    the database cannot answer the lists are empty rather than the page an error.
+    """
+    version = catalogue_version()
+    try:
+        labels = caches["fragments"].get_or_set(
+            f"masthead:{version}", browsing_labels, FRAGMENT_TTL
+        )
+    except DatabaseError:
+        labels = {"platforms": [], "genres": []}
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return {
+        "labels": labels,
+        "current": (match.view_name, match.kwargs.get("slug")) if match else (None, None),
+    }
+
+
+@register.inclusion_tag("reviews/includes/related_reviews.html")
+def related_reviews(review: Review) -> dict:
+    """ "Read next" cards: other seasons, then the same critic, platform, genre."""
+    return {"related": list(Review.objects.related_to(review))}

@@ -36,7 +36,7 @@ def test_demo_review_shows_figures_with_captions_and_credits(live_server, page, 
 def test_home_page_lists_the_demo_reviews(live_server, page, screenshot):
     call_command("load_demo", stdout=None)
     page.goto(live_server.url)
-    assert page.locator("article.card").count() == 4
-    page.locator("article.card a", has_text="Ballard").first.click()
+    assert page.locator("article.card").count() == 5
+    page.locator("article.card a", has_text="Ballard’ Season 1").first.click()
     page.wait_for_url(f"**/reviews/{BALLARD_SLUG}/")
     screenshot(page, "home")

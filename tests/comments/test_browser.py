@@ -106,7 +106,7 @@ def test_thread_with_reply_and_spoiler(live_server, page, screenshot, axe, demo_
         demo_review, name="Dev", rating=5, spoiler=True, body="The captain knew all along."
     )
     page.goto(f"{live_server.url}{demo_review.get_absolute_url()}")
-    spoiler = page.locator("details", has_text="Show spoiler")
+    spoiler = page.locator("details.comment__spoiler", has_text="Show spoiler")
     assert not page.get_by_text("The captain knew all along.").is_visible()
     spoiler.locator("summary").focus()
     page.keyboard.press("Enter")

@@ -153,14 +153,15 @@ class TestSpoilers:
         post(client, review, body="The captain did it.", spoiler="on")
         assert Comment.objects.get().spoiler
         html = comments_html(client, review)
-        folded = html[html.index("<details") : html.index("</details>")]
+        start = html.index('<details class="comment__spoiler"')
+        folded = html[start : html.index("</details>", start)]
         assert "<summary>Show spoiler</summary>" in folded
         assert "The captain did it." in folded
 
     def test_ordinary_comment_is_not_folded(self, client):
         review = make_review()
         make_comment(review, body="No secrets here.")
-        assert "<details" not in comments_html(client, review)
+        assert 'class="comment__spoiler"' not in comments_html(client, review)
 
 
 def test_logged_in_reader_finds_their_name_filled_in(client, reader):

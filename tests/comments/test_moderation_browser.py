@@ -63,6 +63,7 @@ def test_moderator_removes_a_comment_from_the_review_page(
     screenshot(page, "moderation-review-page")
 
     article = page.locator(f"#comment-{target.pk}")
+    article.locator(".comment__moderate summary").first.click()  # one "Moderate" per comment
     article.locator("select[name=reason]").select_option(label="Spam")
     article.locator("input[name=note]").fill("Pill spam")
     article.get_by_role("button", name="Remove").click()

@@ -64,7 +64,10 @@ class TestRatingSummary:
     def test_no_ratings_yet_links_to_the_form(self, client):
         review = make_review()
         html = client.get(review.get_absolute_url()).content.decode()
-        assert 'No ratings yet · <a href="#comment-form">Add a rating</a>' in html
+        assert 'No ratings yet · <a href="#write-comment">Add a rating</a>' in html
+        assert (
+            '<details class="comment-compose" id="write-comment" open>' in html
+        )  # no comments yet
         assert 'id="comment-form"' in html
 
 
@@ -110,8 +113,9 @@ class TestHomePageRating:
     def test_home_page_queries_do_not_grow_with_reviews(self, client, django_assert_num_queries):
         for _ in range(3):
             rate(make_review(), 4, 5)
-        # count, page, lead photos, and when the next scheduled review comes due (s-maxage)
-        with django_assert_num_queries(4) as few:
+        # count, page, lead photos, the masthead's lists (cached), and when the next
+        # scheduled review comes due (s-maxage)
+        with django_assert_num_queries(5) as few:
             client.get("/")
         for _ in range(6):
             rate(make_review(), 3)

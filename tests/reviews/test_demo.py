@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_load_demo_builds_the_reference_review_and_is_idempotent(client):
     call_command("load_demo", stdout=None)
     call_command("load_demo", stdout=None)
-    assert Review.objects.count() == 4
+    assert Review.objects.count() == 5
     ballard = Review.objects.get(slug=BALLARD_SLUG)
     assert ballard.is_live
     sections = list(ballard.sections.all())
@@ -22,7 +22,7 @@ def test_load_demo_builds_the_reference_review_and_is_idempotent(client):
     assert ballard.credits.filter(person="Maggie Q", role="Renée Ballard").exists()
     page = client.get(f"/reviews/{BALLARD_SLUG}/").content.decode()
     assert "Maggie Q (Renée Ballard) in BALLARD." in page and "Tyler Golden/Prime Video" in page
-    assert Figure.objects.count() == 6
+    assert Figure.objects.count() == 7
 
 
 def test_demo_accounts_are_created_once_with_roles_and_printed_passwords(tmp_path, capsys):

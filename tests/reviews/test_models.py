@@ -118,3 +118,20 @@ class TestFigurePlacement:
         make_figure(review, position=0)
         with pytest.raises(IntegrityError), transaction.atomic():
             make_figure(review, position=0)
+
+
+class TestTypography:
+    """Headlines and standfirsts typed with straight quotes are shown with curly ones."""
+
+    def test_quotes_apostrophes_and_dashes_are_made_typographic_on_save(self):
+        review = make_review(
+            headline="'Ballard' Season 2 Review -- It's \"Better\"",
+            standfirst="Slow to start --- then gripping...",
+        )
+        review.refresh_from_db()
+        assert review.headline == "‘Ballard’ Season 2 Review – It’s “Better”"
+        assert review.standfirst == "Slow to start — then gripping…"
+
+    def test_already_curly_text_and_markup_like_text_stay_as_typed(self):
+        review = make_review(headline="‘Ballard’ <b>*5 > 3*</b> & more")
+        assert review.headline == "‘Ballard’ <b>*5 > 3*</b> & more"

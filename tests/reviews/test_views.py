@@ -64,7 +64,7 @@ class TestReviewPage:
             "Second photo caption.",
             "Renée Ballard",
             "Worth a watch",
-            "7/10",
+            "Critic’s score: 7 out of 10",  # the score badge
             review.byline,
         ]:
             assert part in html, part

@@ -39,7 +39,7 @@ def test_writer_submits_and_the_review_joins_the_editors_submitted_queue(client,
 
     client.force_login(editor)
     queue = client.get(LIST, {"workflow": "submitted"}).content.decode()
-    assert "Writer&#x27;s draft" in queue and "Submitted" in queue
+    assert "Writer’s draft" in queue and "Submitted" in queue  # curly, as saved
     page = client.get(change_url(review)).content.decode()
     assert "Submitted for review" in page and 'name="_send_back"' in page
 

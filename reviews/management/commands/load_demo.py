@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from reviews import demo, demo_art
-from reviews.models import Credit, Figure, Genre, Platform, Review, Section
+from reviews.models import Credit, Figure, Genre, Platform, Review, Section, Series
 from reviews.revisions import review_save_revision
 
 
@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = 0
         for spec in demo.REVIEWS:
-            if Review.objects.filter(slug=spec["slug"]).exists():
+            existing = Review.objects.filter(slug=spec["slug"]).first()
+            if existing is not None:
+                self.join_series(existing, spec)
                 continue
             with transaction.atomic():
                 self.create_review(spec)
@@ -24,6 +26,21 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created {created} of {total} demo reviews."))
         else:
             self.stdout.write(f"All {total} demo reviews already exist; nothing to do.")
+
+    def series(self, spec: dict) -> Series | None:
+        if not spec.get("series"):
+            return None
+        slug, description = demo.SERIES[spec["series"]]
+        return Series.objects.get_or_create(
+            name=spec["series"], defaults={"slug": slug, "description": description}
+        )[0]
+
+    def join_series(self, review: Review, spec: dict) -> None:
+        """A demo review loaded before series existed joins its show; nothing else of an
+        existing review is touched, and a series an editor set is kept."""
+        if review.series_id is None and spec.get("series"):
+            review.series = self.series(spec)
+            review.save(update_fields=["series", "updated_at"])
 
     def create_review(self, spec: dict) -> Review:
         User = get_user_model()
@@ -48,6 +65,7 @@ class Command(BaseCommand):
             verdict=spec["verdict"],
             score=spec["score"],
             platform=platform,
+            series=self.series(spec),
             **work,
         )
         review.genres.set(genres)
