@@ -25,6 +25,7 @@ def test_a_readers_own_comment_pages_have_no_axe_violations(live_server, page, a
     review = make_review()
     make_comment(review, name="Dev", body="Someone else’s comment.")
     page.goto(base + review.get_absolute_url())
+    page.get_by_text("Write a comment", exact=True).click()  # the form waits behind it
     page.fill("#id_name", "Marisol")
     page.fill("#id_email", "marisol@example.com")
     page.check("#id_notify_replies")
