@@ -58,8 +58,8 @@ def comments_open(review: Review) -> bool:
     and not older than settings.COMMENTS_CLOSE_AFTER days (0: no limit)."""
     if not review.is_live or review.comments_closed:
         return False
-    days = settings.COMMENTS_CLOSE_AFTER
-    return not days or timezone.now() < review.published_at + timedelta(days=days)
+    closing = review.comments_close_at
+    return closing is None or timezone.now() < closing
 
 
 class Reason(models.TextChoices):

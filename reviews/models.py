@@ -3,6 +3,7 @@ import html
 import logging
 import math
 import secrets
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -542,6 +543,15 @@ class Review(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def comments_close_at(self):
+        """When comments close by age (REVIEWSITE_COMMENTS_CLOSE_AFTER days after
+        publication), or None: no limit, closed by hand, or not published."""
+        days = settings.COMMENTS_CLOSE_AFTER
+        if not days or self.comments_closed or self.published_at is None:
+            return None
+        return self.published_at + timedelta(days=days)
 
     @property
     def is_scheduled(self) -> bool:

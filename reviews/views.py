@@ -1,6 +1,3 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -212,10 +209,12 @@ def _changes_by_itself(review: Review):
     comments closing REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication, or a
     scheduled review coming due (the masthead and related reviews list it)."""
     poll = getattr(review, "poll", None)
-    moments = [poll.next_change if poll else None, Review.objects.next_publication()]
-    if settings.COMMENTS_CLOSE_AFTER and review.published_at and not review.comments_closed:
-        closing = review.published_at + timedelta(days=settings.COMMENTS_CLOSE_AFTER)
-        moments.append(closing if closing > timezone.now() else None)
+    closing = review.comments_close_at
+    moments = [
+        poll.next_change if poll else None,
+        Review.objects.next_publication(),
+        closing if closing and closing > timezone.now() else None,
+    ]
     return min((m for m in moments if m), default=None)
 
 
