@@ -12,8 +12,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from comments.models import Comment
+from infra import httpcache
 from reviews.models import Review, catalogue_changed
-from reviewsite import httpcache
 
 
 def comments_changed(review_ids) -> None:

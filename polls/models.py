@@ -209,7 +209,7 @@ class Choice(models.Model):
 class Vote(models.Model):
     """One reader's answer. The unique (poll, voter) constraint is what stops a second vote.
 
-    voter is reviewsite.readers' id: "u:<pk>" for a user, "a:<hash>" for an anonymous
+    voter is the readers.identity id: "u:<pk>" for a user, "a:<hash>" for an anonymous
     reader (a hash of their cookie, never the cookie itself).
     """
 

@@ -4,9 +4,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from infra import httpcache
 from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, Choice, Poll, Vote
 from reviews.models import Review
-from reviewsite import httpcache
 
 
 def poll_create_default(*, review: Review) -> Poll:

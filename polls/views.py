@@ -3,15 +3,15 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST, require_safe
 
+from infra import httpcache
 from polls import services
 from polls.forms import NOT_A_CHOICE, VoteForm
 from polls.models import Poll
+from readers.clientip import client_ip
+from readers.identity import ensure_reader_id
+from readers.ratelimit import hit, too_many_requests
+from readers.sameorigin import reader_form
 from reviews.models import Review
-from reviewsite import httpcache
-from reviewsite.clientip import client_ip
-from reviewsite.ratelimit import hit, too_many_requests
-from reviewsite.readers import ensure_reader_id
-from reviewsite.sameorigin import reader_form
 
 #: Messages carrying this tag are shown inside the poll, next to what they are about,
 #: instead of at the top of the page (see templates/includes/messages.html).

@@ -22,8 +22,8 @@ from django.core.files.storage import Storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from reviewsite import mediastorage
-from reviewsite.mediastorage import STORAGE_ERRORS
+from infra import media as mediastorage
+from infra.media import STORAGE_ERRORS
 
 #: Pillow format name → (file extension, content type, save options) for the cleaned original.
 ACCEPTED = {

@@ -18,10 +18,11 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from infra import httpcache
+from infra import media as mediastorage
+from infra.httpcache import LISTING
+from infra.media import STORAGE_ERRORS
 from reviews import images, markup
-from reviewsite import httpcache, mediastorage
-from reviewsite.httpcache import LISTING
-from reviewsite.mediastorage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from infra import httpcache
+from infra.httpcache import LISTING
 from reviews.models import (
     Credit,
     Figure,
@@ -25,8 +27,6 @@ from reviews.models import (
     Series,
     catalogue_changed,
 )
-from reviewsite import httpcache
-from reviewsite.httpcache import LISTING
 
 
 @receiver(post_save, sender=Review)

@@ -1,8 +1,8 @@
 from django.urls import path
 
+from infra.httpcache import LISTING, shared_view
 from reviews import feeds, views
 from reviews.models import Review
-from reviewsite.httpcache import LISTING, shared_view
 
 _due = Review.objects.next_publication
 

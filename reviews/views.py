@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from infra import httpcache
+from infra.httpcache import LISTING
 from reviews import search as site_search
 from reviews.models import Genre, Platform, Review, Series, display_name, profile_of
 from reviews.structured_data import as_script, series_json_ld
-from reviewsite import httpcache
-from reviewsite.httpcache import LISTING
 
 REVIEWS_PER_PAGE = 12
 RESULTS_PER_PAGE = 10

@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control and surrogate keys: public for pages new readers share, private else.
-    "reviewsite.httpcache.HttpCacheMiddleware",
+    "infra.httpcache.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "reviews.middleware.KeepTypedTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "reviewsite.readers.ReaderCookieMiddleware",
+    "readers.identity.ReaderCookieMiddleware",
     "reviewsite.middleware.ReadableMethodNotAllowedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,7 +200,7 @@ CACHES = {
     ),
 }
 
-# --- HTTP cache (Varnish or a CDN; reviewsite/httpcache.py) ------------------------------
+# --- HTTP cache (Varnish or a CDN; infra/httpcache.py) ------------------------------
 
 #: Base URLs of the HTTP caches to send PURGE requests to, e.g. http://127.0.0.1:6081.
 HTTP_CACHES = env.listing("REVIEWSITE_HTTP_CACHES")
@@ -321,7 +321,7 @@ AXES_ENABLED = env.boolean("DJANGO_LOGIN_THROTTLE", default=True)
 AXES_FAILURE_LIMIT = env.integer("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(seconds=env.duration("DJANGO_LOGIN_COOLOFF", "15m"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "reviewsite.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "readers.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not every staff login

@@ -6,10 +6,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
 
+from infra.httpcache import LISTING, shared_view
 from reviews.models import Review
 from reviews.sitemaps import SITEMAPS
 from reviewsite import views
-from reviewsite.httpcache import LISTING, shared_view
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -15,6 +15,9 @@ from django.urls import reverse
 from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from infra.database import DATABASE_UNAVAILABLE
+from infra.media import CACHE_CONTROL
 
 #: Only these types are served from MEDIA_ROOT; anything else is a 404.
 MEDIA_TYPES = {
@@ -86,13 +89,11 @@ def media(request, path):
     if not full.is_file():
         raise Http404("No such file.")
     response = FileResponse(full.open("rb"), content_type=MEDIA_TYPES[suffix])
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = CACHE_CONTROL
     response["Content-Disposition"] = "inline"
     return response
 
 
-#: Errors meaning "the database is not answering now", worth a retry, not a bug report.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 #: A failed POST is offered back to the reader only if it is this small (no uploads).
 RESUBMIT_MAX_FIELDS = 12

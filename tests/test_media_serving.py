@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from reviewsite import mediastorage
+from infra import media
 from tests.factories import make_figure, make_review
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_photos_are_served_immutable_and_nosniff_with_their_type(client):
         response = client.get(default_storage.url(name))
         assert response.status_code == 200
         assert response["Content-Type"] == kind
-        assert response["Cache-Control"] == mediastorage.CACHE_CONTROL
+        assert response["Cache-Control"] == media.CACHE_CONTROL
         assert response["X-Content-Type-Options"] == "nosniff"
         with default_storage.open(name, "rb") as stored:
             assert body(response) == stored.read()

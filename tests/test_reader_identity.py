@@ -4,9 +4,9 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from reviewsite.clientip import client_ip
-from reviewsite.ratelimit import hit, too_many_requests
-from reviewsite.readers import ReaderCookieMiddleware, ensure_reader_id, reader_id
+from readers.clientip import client_ip
+from readers.identity import ReaderCookieMiddleware, ensure_reader_id, reader_id
+from readers.ratelimit import hit, too_many_requests
 
 
 def through_middleware(request, view):

@@ -173,7 +173,7 @@ class TestWhatAWritePurges:
     def purged(self, settings, monkeypatch):
         sent: list[set[str]] = []
         settings.HTTP_CACHES = ["http://127.0.0.1:9"]
-        monkeypatch.setattr("reviewsite.httpcache.send_purge", lambda keys: sent.append(set(keys)))
+        monkeypatch.setattr("infra.httpcache.send_purge", lambda keys: sent.append(set(keys)))
         return sent
 
     def everything(self, sent):

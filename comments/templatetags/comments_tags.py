@@ -27,8 +27,8 @@ from comments.models import (
 )
 from comments.services import MODERATE, PIN
 from comments.views import MESSAGE_TAG
+from readers.identity import reader_id
 from reviews.models import Review
-from reviewsite.readers import reader_id
 
 register = template.Library()
 

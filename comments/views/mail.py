@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from comments import mail, services
-from reviewsite.sameorigin import reader_form
+from readers.sameorigin import reader_form
 
 
 def _bad_link(request, error: mail.BadLink):

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods
 from comments import services
 from comments.forms import ALREADY_RATED, CommentEditForm, CommentForm, ReportForm
 from comments.models import OWN_EDITABLE, Comment, MailAddress, Report, comments_open
+from infra.database import DATABASE_UNAVAILABLE
+from readers.clientip import client_ip
+from readers.identity import ensure_reader_id, reader_id
+from readers.ratelimit import hit
+from readers.sameorigin import reader_form
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
-from reviewsite.clientip import client_ip
-from reviewsite.ratelimit import hit
-from reviewsite.readers import ensure_reader_id, reader_id
-from reviewsite.sameorigin import reader_form
-from reviewsite.views import DATABASE_UNAVAILABLE
 
 #: Messages with this tag are shown by the comment section: next to the form, or inside
 #: the comment they are about when they also carry a "comment-<id>" tag (see notify()).

@@ -3,8 +3,8 @@ from django.contrib.messages import get_messages
 
 from polls.models import Vote
 from polls.views import IN_POLL
+from readers.identity import reader_id
 from reviews.models import Review
-from reviewsite.readers import reader_id
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from polls.models import Vote
-from reviewsite import readers
+from readers import identity as readers
 from tests.factories import make_review
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from PIL import Image
 from reversion.models import Revision
 
+from infra.media import CACHE_CONTROL
 from reviews import images
 from reviews.models import Figure
 from reviewsite import mediastorage
@@ -108,7 +109,7 @@ class TestUpload:
             status, headers, body = media.fetch(default_storage.url(name))
             assert status == 200
             assert headers["Content-Type"] == "image/webp"
-            assert headers["Cache-Control"] == mediastorage.CACHE_CONTROL
+            assert headers["Cache-Control"] == CACHE_CONTROL
             assert body == stored_bytes(name)
             assert Image.open(io.BytesIO(body)).format == "WEBP"
         status, headers, body = media.fetch(figure.image.url)
@@ -292,6 +293,6 @@ def test_object_metadata_in_the_bucket(client, review, s3_bucket):
     figure = Figure.objects.get()
     for name in figure.file_names():
         head = s3_bucket.client.head_object(Bucket=s3_bucket.name, Key=name)
-        assert head["CacheControl"] == mediastorage.CACHE_CONTROL
+        assert head["CacheControl"] == CACHE_CONTROL
         assert head["ContentType"] == ("image/jpeg" if name.endswith(".jpg") else "image/webp")
     assert re.fullmatch(r"figures/[0-9a-f]{24}\.jpg", figure.image.name)

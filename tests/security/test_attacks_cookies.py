@@ -2,9 +2,9 @@
 floods with no cookie at all, and forwarding headers that claim another address.
 
 One vote, one rating and one report per reader rest on the signed reader cookie
-(reviewsite/readers.py); a script that simply drops its cookie is a new reader each
-time, and only the per-address rate limits (reviewsite/ratelimit.py, counted on
-reviewsite/clientip.py's address) stop it.
+(readers/identity.py); a script that simply drops its cookie is a new reader each
+time, and only the per-address rate limits (readers/ratelimit.py, counted on
+readers/clientip.py's address) stop it.
 """
 
 import ipaddress
@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from comments.models import Comment, Report
 from polls.models import Choice, Vote
-from reviewsite.readers import SALT
+from readers.identity import SALT
 from tests.comments.posting import post, stamp
 from tests.factories import make_comment, make_review
 from tests.security.hostile import written

@@ -12,11 +12,11 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from infra import media as mediastorage
+from infra.media import STORAGE_ERRORS
 from reviews.images import UPLOAD_DIR
 from reviews.models import Figure, Profile
 from reviews.revisions import files_in_revisions
-from reviewsite import mediastorage
-from reviewsite.mediastorage import STORAGE_ERRORS
 
 
 def portrait_files() -> set[str]:
