@@ -219,10 +219,14 @@ class TcpRelay:
     """A loopback relay to a TCP server that a test can cut, as a network failure would:
     open connections drop and new ones are refused. Point a client at relay.port."""
 
+    #: The server's answer to COMMIT (CommandComplete "COMMIT") in PostgreSQL's protocol.
+    COMMITTED = b"C\x00\x00\x00\x0bCOMMIT\x00"
+
     def __init__(self, target_port: int):
         import threading
 
         self.target_port = target_port
+        self.cut_after_commit = False
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = []
@@ -248,17 +252,24 @@ class TcpRelay:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
                 sink.sendall(data)
+                if self.cut_after_commit and self.COMMITTED in data:
+                    self.cut_after_commit = False
+                    self.cut()  # the client learns of its commit, then loses the server
         except OSError:
             pass
         finally:
             for each in (source, sink):
                 with contextlib.suppress(OSError):
                     each.shutdown(socket.SHUT_RDWR)
+
+    def cut_after_next_commit(self) -> None:
+        """Pass the server's next COMMIT answer to the client, then cut: the client's
+        write is stored and the database is gone for whatever it does next."""
+        self.cut_after_commit = True
 
     def restore(self) -> None:
         """Listen again on the same port: the server is reachable again."""
@@ -298,3 +309,90 @@ def redis_server(timeout: float = 30) -> Iterator[Server]:
         timeout=timeout,
     ) as server:
         yield server
+
+
+def _postgres_bin() -> Path | None:
+    """The newest installed PostgreSQL's bin folder (Debian: /usr/lib/postgresql/N/bin)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class Postgres:
+    """A PostgreSQL cluster of the test's own (initdb in a temporary folder, a free port),
+    which a test may stop, start and cut off without touching the machine's shared one."""
+
+    def __init__(self, bin_dir: Path):
+        self.bin = bin_dir
+        self.port = free_port()
+        self.data = Path(tempfile.mkdtemp(prefix="reviewsite-pg-"))
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/reviewsite"
+        if os.geteuid() == 0:  # initdb and postgres refuse to run as root
+            shutil.chown(self.data, "postgres", "postgres")
+        self._as_owner(
+            "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        self.start()
+        self._as_owner(
+            "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "reviewsite"
+        )
+
+    def _as_owner(self, program: str, *args: str, timeout: float = 60) -> None:
+        command = [str(self.bin / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=timeout, cwd="/")
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data}"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = str(self.data / "server.log")
+        self._as_owner("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """fast: open connections are ended, as a restart by an operator does."""
+        self._as_owner("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def manage(self, *args: str, env: dict[str, str]) -> str:
+        """Run manage.py against this cluster (e.g. migrate, load_demo)."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env | {"DATABASE_URL": self.url},
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode:
+            raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        """Rows from this cluster, on a connection of the test's own (closed at once)."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            self.stop("immediate")
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[Postgres]:
+    """A started cluster with an empty database "reviewsite" (see Postgres)."""
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        raise RuntimeError("initdb is not installed (Debian: postgresql)")
+    cluster = Postgres(bin_dir)
+    try:
+        yield cluster
+    finally:
+        cluster.remove()

@@ -42,6 +42,15 @@ acl purgers {
 
 sub vcl_recv {
     set req.backend_hint = app;
+    if (req.restarts == 0) {
+        unset req.http.X-Stale-If-Error;
+        unset req.http.X-Shared;
+    } else if (req.http.X-Stale-If-Error) {
+        # The application failed this page just now (vcl_synth): the copy we have,
+        # however old (up to its 6 h grace), is better than an error.
+        set req.grace = 6h;
+        return (hash);
+    }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
@@ -49,8 +58,10 @@ sub vcl_recv {
         if (!req.http.xkey) {
             return (synth(400, "An xkey header naming the keys to purge is required"));
         }
-        # A hard purge: the next reader gets the page as it is now, never a stale copy.
-        set req.http.n-gone = xkey.purge(req.http.xkey);
+        # A soft purge: the copy is kept, past its life, only to be served if the
+        # application fails to render the page again (vcl_deliver); while it answers,
+        # the next reader gets the page as it is now, never the stale copy (no grace).
+        set req.http.n-gone = xkey.softpurge(req.http.xkey);
         return (synth(200, "Invalidated " + req.http.n-gone + " objects"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -71,17 +82,33 @@ sub vcl_recv {
     set req.url = regsub(req.url, "[?&]+$", "");
     set req.url = regsuball(req.url, "\?&+", "?");
     if (std.healthy(health)) {
-        # Healthy: a page just past its s-maxage may be served while it is refetched,
-        # for at most this long (the application's stale-while-revalidate).
-        set req.grace = 10s;
+        # Healthy: a page past its s-maxage, or purged, is rendered again before it is
+        # served (readers waiting for the same page share that one fetch). Sick (the
+        # probe sees /healthz fail): the copy we have is served from grace.
+        set req.grace = 0s;
     }
+    set req.http.X-Shared = "1";
     return (hash);
 }
 
 sub vcl_backend_response {
-    if (beresp.status >= 500 && bereq.is_bgfetch) {
-        # Refetching failed: keep the copy we have rather than caching an error.
-        return (abandon);
+    if (beresp.status >= 500) {
+        if (bereq.is_bgfetch) {
+            # Refetching failed: keep the copy we have rather than caching an error.
+            return (abandon);
+        }
+        if (bereq.http.X-Shared && !bereq.http.X-Stale-If-Error) {
+            # A shared page the application could not render (its database is down,
+            # and the probe has not noticed yet). Abandoning keeps the copy we have,
+            # which vcl_synth's retry may serve; a stored error would replace it.
+            return (abandon);
+        }
+        # The retry found no copy: the application's own 503 page, uncached.
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        set beresp.keep = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
     }
     # Kept past s-maxage so it can be served while the application or its database is
     # down (the application's stale-if-error); vcl_recv limits it while healthy.
@@ -90,6 +117,15 @@ sub vcl_backend_response {
     # hold a CSRF token, and compressing a secret beside reflected text is BREACH.
     if (!bereq.uncacheable && beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml|javascript))") {
         set beresp.do_gzip = true;
+    }
+}
+
+sub vcl_synth {
+    if (resp.status == 503 && req.http.X-Shared && req.restarts == 0) {
+        # The fetch was abandoned (vcl_backend_response): ask again, allowing any stale
+        # copy; with none, the application is asked once more and its 503 page sent.
+        set req.http.X-Stale-If-Error = "1";
+        return (restart);
     }
 }
 
