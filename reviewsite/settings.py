@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reviews",
     "polls",
     "comments",
+    "reviewsite",
 ]
 
 MIDDLEWARE = [
