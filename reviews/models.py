@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 #: bounds memory.
 FRAGMENT_TTL = 24 * 3600
 
+#: Editors hold it (reviewsite.roles), writers do not: publish, schedule, edit anyone's.
+PUBLISH = "reviews.publish_review"
+
 
 def star_average(total: int | None, count: int) -> Decimal | None:
     """Readers' average star rating as every page shows it: one decimal, halves rounded up.
