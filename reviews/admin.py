@@ -179,16 +179,16 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         typed = take_typed_text(request) if request.method == "GET" else None
-        if typed is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        # What was posted as the session ended, shown bound and refused (the form says
-        # why), so nothing is saved until the editor presses Save again, with a new token.
-        _ = request.FILES  # parsed (empty) now: parsing later would reset POST
-        request.POST = QueryDict(mutable=True)
-        for key, values in typed.items():
-            request.POST.setlist(key, values)
-        request.method, request.typed_text_returned = "POST", True
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        if typed is not None:
+            # What was posted as the session ended, shown bound and refused (the form
+            # says why), so nothing is saved until the editor presses Save again, with a
+            # new token. This GET has passed CsrfViewMiddleware already.
+            _ = request.FILES  # parsed (empty) now: parsing later would reset POST
+            request.POST = QueryDict(mutable=True)
+            for key, values in typed.items():
+                request.POST.setlist(key, values)
+            request.method, request.typed_text_returned = "POST", True
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         def view(function):

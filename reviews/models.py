@@ -736,6 +736,7 @@ class Figure(models.Model):
         return self.caption or self.alt_text
 
     def save(self, *args, **kwargs):
+        # A new upload, not yet stored: Django's own test (docs/architecture.md).
         if self.image and not getattr(self.image, "_committed", True):
             self.process_image()
         super().save(*args, **kwargs)
@@ -754,8 +755,7 @@ class Figure(models.Model):
         renditions = images.store(self.image.storage, prepared)
         if self.pk:  # its files are released once the new ones are saved
             self._replaced = Figure.objects.filter(pk=self.pk).first()
-        self.image.name = prepared.name
-        self.image._committed = True
+        self.image = prepared.name  # a name, not a file: stored already, not again on save
         self.width, self.height = prepared.width, prepared.height
         self.renditions = [dataclasses.asdict(r) for r in renditions]
 
