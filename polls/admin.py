@@ -19,8 +19,8 @@ from django.utils.text import slugify
 
 from polls.forms import PollForm
 from polls.models import Poll, counted_choices
-from reviews.admin import PUBLISH, ReviewAdmin
 from reviews.forms import DATETIME_OVERRIDES
+from reviews.models import PUBLISH
 
 # One field a line: the admin labels the date and time of a field that shares a line badly.
 POLL_FIELDS = ["question", "choices_text", "opens_at", "closes_at", "results"]
@@ -205,20 +205,6 @@ def review_poll_results(review) -> str:
     return results_summary(getattr(review, "poll", None))
 
 
-def extend_review_admin() -> None:
-    """Add the poll inline and results column to ReviewAdmin from this side.
-
-    The reviews app stays unaware of polls. The column's numbers come from
-    list_select_related plus one prefetch of every listed poll's counted choices, so
-    the review list costs the same number of queries however many reviews it shows.
-    """
-    ReviewAdmin.inlines = [*ReviewAdmin.inlines, PollInline]
-    ReviewAdmin.list_display = [*ReviewAdmin.list_display, review_poll_results]
-    ReviewAdmin.list_select_related = [*ReviewAdmin.list_select_related, "poll"]
-    ReviewAdmin.list_prefetch_related = [
-        *ReviewAdmin.list_prefetch_related,
-        counted_choices("poll__"),
-    ]
-
-
-extend_review_admin()
+#: What review_poll_results reads, prefetched once for every review listed (ReviewAdmin
+#: also selects its "poll").
+REVIEW_POLL_RESULTS_PREFETCH = counted_choices("poll__")

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from polls.admin import REVIEW_POLL_RESULTS_PREFETCH, PollInline, review_poll_results
 from reviews import revisions, services
 from reviews.forms import (
     DATETIME_OVERRIDES,
@@ -21,6 +22,7 @@ from reviews.forms import (
 )
 from reviews.middleware import take_typed_text
 from reviews.models import (
+    PUBLISH,
     Credit,
     Figure,
     Genre,
@@ -33,8 +35,6 @@ from reviews.models import (
     display_name,
     has_a_name,
 )
-
-PUBLISH = "reviews.publish_review"
 
 
 class WorkflowFilter(admin.SimpleListFilter):
@@ -101,22 +101,26 @@ class CreditInline(admin.StackedInline):
 class ReviewAdmin(admin.ModelAdmin):
     form = ReviewAdminForm
     formfield_overrides = DATETIME_OVERRIDES
-    list_display = ["headline", "status_label", "published_at", "work_label", "author"]
+    list_display = [
+        "headline",
+        "status_label",
+        "published_at",
+        "work_label",
+        "author",
+        review_poll_results,
+    ]
     list_filter = [WorkflowFilter, "status", "work_kind", "series", "platform", "genres"]
-    list_select_related = ["author", "platform"]
+    list_select_related = ["author", "platform", "poll"]
     search_fields = ["headline", "standfirst", "work_title", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     actions = ["publish_selected", "unpublish_selected"]
-    inlines = [SectionInline, FigureInline, CreditInline]
+    inlines = [SectionInline, FigureInline, CreditInline, PollInline]
     readonly_fields = ["length"]
 
     class Media:
         js = ["js/admin-editors.js"]
 
-    #: Prefetches for columns other apps add to the list (polls adds its results), so
-    #: the list stays a fixed number of queries however many reviews it shows.
-    list_prefetch_related: list = []
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "author", "length"]}),
         ("Verdict", {"fields": ["verdict", "score"]}),
@@ -137,7 +141,9 @@ class ReviewAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        reviews = super().get_queryset(request).prefetch_related(*self.list_prefetch_related)
+        # The poll column's numbers: one prefetch for every listed poll, so the list
+        # costs the same number of queries however many reviews it shows.
+        reviews = super().get_queryset(request).prefetch_related(REVIEW_POLL_RESULTS_PREFETCH)
         if not request.user.has_perm(PUBLISH):  # writers: their own reviews only
             reviews = reviews.filter(author=request.user)
         return reviews
@@ -173,16 +179,16 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         typed = take_typed_text(request) if request.method == "GET" else None
-        if typed is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        # What was posted as the session ended, shown bound and refused (the form says
-        # why), so nothing is saved until the editor presses Save again, with a new token.
-        _ = request.FILES  # parsed (empty) now: parsing later would reset POST
-        request.POST = QueryDict(mutable=True)
-        for key, values in typed.items():
-            request.POST.setlist(key, values)
-        request.method, request.typed_text_returned = "POST", True
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        if typed is not None:
+            # What was posted as the session ended, shown bound and refused (the form
+            # says why), so nothing is saved until the editor presses Save again, with a
+            # new token. This GET has passed CsrfViewMiddleware already.
+            _ = request.FILES  # parsed (empty) now: parsing later would reset POST
+            request.POST = QueryDict(mutable=True)
+            for key, values in typed.items():
+                request.POST.setlist(key, values)
+            request.method, request.typed_text_returned = "POST", True
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         def view(function):

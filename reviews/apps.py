@@ -8,8 +8,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from reviews import revisions, search, signals  # noqa: F401 - connects the receivers
-        from reviewsite.roles import sync_roles
 
         revisions.register()
-        post_migrate.connect(sync_roles, dispatch_uid="reviewsite.sync_roles")
         post_migrate.connect(search.reinstall_after_migrate, dispatch_uid="reviews.search.fts")

@@ -244,8 +244,7 @@ class ProfileForm(forms.ModelForm):
 
     def save(self, commit=True):
         if self.stored_name:  # stored already: the field must not store it a second time
-            self.instance.portrait.name = self.stored_name
-            self.instance.portrait._committed = True
+            self.instance.portrait = self.stored_name  # a name: a file already stored
         return super().save(commit)
 
     def clean(self):

@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 #: bounds memory.
 FRAGMENT_TTL = 24 * 3600
 
+#: Editors hold it (reviewsite.roles), writers do not: publish, schedule, edit anyone's.
+PUBLISH = "reviews.publish_review"
+
 
 def star_average(total: int | None, count: int) -> Decimal | None:
     """Readers' average star rating as every page shows it: one decimal, halves rounded up.
@@ -733,6 +736,7 @@ class Figure(models.Model):
         return self.caption or self.alt_text
 
     def save(self, *args, **kwargs):
+        # A new upload, not yet stored: Django's own test (docs/architecture.md).
         if self.image and not getattr(self.image, "_committed", True):
             self.process_image()
         super().save(*args, **kwargs)
@@ -751,8 +755,7 @@ class Figure(models.Model):
         renditions = images.store(self.image.storage, prepared)
         if self.pk:  # its files are released once the new ones are saved
             self._replaced = Figure.objects.filter(pk=self.pk).first()
-        self.image.name = prepared.name
-        self.image._committed = True
+        self.image = prepared.name  # a name, not a file: stored already, not again on save
         self.width, self.height = prepared.width, prepared.height
         self.renditions = [dataclasses.asdict(r) for r in renditions]
 

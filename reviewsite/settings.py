@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reviews",
     "polls",
     "comments",
+    "reviewsite",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +157,8 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
 
         # After a failed connection the pool waits 1 s, then 2, 4, 8… before trying
         # again, so a site could take minutes to notice its database came back. Retry
-        # every second instead: a refused connection costs the database nothing.
+        # every second instead: a refused connection costs the database nothing. The pool
+        # has no option for it (docs/architecture.md; tests/test_private_apis.py).
         AttemptWithBackoff.DELAY_BACKOFF = 1.0
         # With CONN_HEALTH_CHECKS Django has the pool check each connection it hands out.
         _db["OPTIONS"]["pool"] = {

@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
-from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -83,7 +83,7 @@ def media(request, path):
     if suffix not in MEDIA_TYPES:
         raise Http404("No such file.")
     try:
-        full = Path(safe_join(settings.MEDIA_ROOT, path))
+        full = Path(FileSystemStorage(location=settings.MEDIA_ROOT).path(path))
     except ValueError:  # ../ escapes MEDIA_ROOT
         raise Http404("No such file.") from None
     if not full.is_file():

@@ -177,7 +177,11 @@ class CountedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *, count: int):
         super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # fills Paginator.count, a cached_property
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
 
 
 @register.filter
