@@ -15,6 +15,7 @@ class PollsConfig(AppConfig):
         from polls.receivers import give_new_review_a_poll
         from polls.services import poll_restore
         from reviews import revisions
+        from reviews.models import PagePart, shown_on_page
 
         post_save.connect(
             give_new_review_a_poll, sender="reviews.Review", dispatch_uid="polls.default_poll"
@@ -23,3 +24,11 @@ class PollsConfig(AppConfig):
         reversion.register(Choice, exclude=["vote_count"])
         reversion.register(Poll, follow=["choices"])
         revisions.follow("poll", restore=poll_restore)
+        # The review page shows its poll: loaded with the review, and the page's s-maxage
+        # stops when the poll opens or closes.
+        shown_on_page(PagePart(related="poll", changes_at=_poll_changes_at))
+
+
+def _poll_changes_at(review):
+    poll = getattr(review, "poll", None)  # a review may have no poll
+    return poll.next_change if poll else None

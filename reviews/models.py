@@ -1,8 +1,10 @@
 import dataclasses
+import functools
 import html
 import logging
 import math
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,7 +13,7 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models import Aggregate, Case, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -156,6 +158,44 @@ class Closeness(models.IntegerChoices):
     SAME_GENRE = 3, "In the same genre"
 
 
+@dataclasses.dataclass(frozen=True)
+class ReaderRatings:
+    """How readers' star ratings of a review are counted, told by the app that keeps them
+    (comments, in its AppConfig.ready), so that reviews names none of its fields or
+    statuses: two aggregates over the reverse relation for lists, and the full summary
+    (count, average, distribution) for one review's page."""
+
+    count: Aggregate
+    total: Aggregate
+    summary: Callable[["Review"], object]
+
+
+_reader_ratings: ReaderRatings | None = None
+
+
+def rated_by(ratings: ReaderRatings) -> None:
+    global _reader_ratings
+    _reader_ratings = ratings
+
+
+@dataclasses.dataclass(frozen=True)
+class PagePart:
+    """Something another app shows on a review's page (polls: the poll), told by that app
+    in its AppConfig.ready: the relation loaded with the review, and when the part next
+    changes by the clock (the page's s-maxage stops there)."""
+
+    related: str
+    changes_at: Callable[["Review"], object]
+
+
+PAGE_PARTS: list[PagePart] = []
+
+
+def shown_on_page(part: PagePart) -> None:
+    if part not in PAGE_PARTS:
+        PAGE_PARTS.append(part)
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         """Reviews readers may see: published, and due (a future time means scheduled)."""
@@ -168,16 +208,18 @@ class ReviewQuerySet(models.QuerySet):
         )
 
     def with_rating(self):
-        """Annotate rating_count and rating_total from readers' published ratings.
+        """Annotate rating_count and rating_total from readers' ratings, as the app that
+        keeps them counts them (ReaderRatings), inside this same query.
 
-        Goes through the comments app's reverse relation; "published" is its status value.
         Use review.rating_average for the rounded average.
         """
-        rated = Q(comments__status="published", comments__rating__isnull=False)
-        annotated = self.annotate(
-            rating_count=Count("comments", filter=rated),
-            rating_total=Sum("comments__rating", filter=rated),
-        )
+        if _reader_ratings is None:
+            no_total = Value(None, output_field=IntegerField())
+            annotated = self.annotate(rating_count=Value(0), rating_total=no_total)
+        else:
+            annotated = self.annotate(
+                rating_count=_reader_ratings.count, rating_total=_reader_ratings.total
+            )
         # Django drops Meta.ordering from GROUP BY queries: keep the list newest first.
         return annotated if self.query.order_by else annotated.order_by(*Review._meta.ordering)
 
@@ -249,10 +291,11 @@ class ReviewQuerySet(models.QuerySet):
         """The review row for its page, with its byline and platform.
 
         Sections, figures, credits and genres are not prefetched: the page reads them
-        (through the *_list properties) only when its cached fragments are missing. The
-        poll comes along: whether it is open is part of the page cache's key.
+        (through the *_list properties) only when its cached fragments are missing. Other
+        apps' parts of the page (PAGE_PARTS: the poll) come along.
         """
-        return self.select_related("author__profile", "platform", "series", "poll")
+        parts = [part.related for part in PAGE_PARTS]
+        return self.select_related("author__profile", "platform", "series", *parts)
 
 
 class Review(models.Model):
@@ -588,8 +631,11 @@ class Review(models.Model):
     def reader_rating(self):
         """Readers' ratings (count, average, distribution): one query, shared by every
         process through the cache until the comments change (comments_version)."""
+        if _reader_ratings is None:
+            return None
         key = f"rating:{self.pk}:{self.comments_version}"
-        return caches["fragments"].get_or_set(key, self.comments.rating_summary, FRAGMENT_TTL)
+        summary = functools.partial(_reader_ratings.summary, self)
+        return caches["fragments"].get_or_set(key, summary, FRAGMENT_TTL)
 
     # Each read once per request, and only if a cached fragment needs it.
     @cached_property

@@ -11,7 +11,15 @@ from django.views.decorators.http import require_safe
 from infra import httpcache
 from infra.httpcache import LISTING
 from reviews import search as site_search
-from reviews.models import Genre, Platform, Review, Series, display_name, profile_of
+from reviews.models import (
+    PAGE_PARTS,
+    Genre,
+    Platform,
+    Review,
+    Series,
+    display_name,
+    profile_of,
+)
 from reviews.structured_data import as_script, series_json_ld
 
 REVIEWS_PER_PAGE = 12
@@ -205,13 +213,13 @@ def review_detail(request, slug):
 
 
 def _changes_by_itself(review: Review):
-    """When the page next changes with no write: its poll opening or closing, its
-    comments closing REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication, or a
-    scheduled review coming due (the masthead and related reviews list it)."""
-    poll = getattr(review, "poll", None)
+    """When the page next changes with no write: another app's part of it changing (its
+    poll opening or closing), its comments closing REVIEWSITE_COMMENTS_CLOSE_AFTER days
+    after publication, or a scheduled review coming due (the masthead and related
+    reviews list it)."""
     closing = review.comments_close_at
     moments = [
-        poll.next_change if poll else None,
+        *(part.changes_at(review) for part in PAGE_PARTS),
         Review.objects.next_publication(),
         closing if closing and closing > timezone.now() else None,
     ]
