@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "polls",
     "comments",
 ]
+#: Demo content and accounts (`manage.py load_demo`, `create_demo_accounts`): on for
+#: development and tests; REVIEWSITE_DEMO=0 leaves the demo app out of a production site.
+if env.boolean("REVIEWSITE_DEMO", default=True):
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "reviewsite.middleware.RequestIdMiddleware",
