@@ -299,10 +299,6 @@ MAIL_RETRY_DELAY = env.duration("REVIEWSITE_MAIL_RETRY_DELAY", "60s")
 # database, run by `manage.py db_worker` (make run and make serve start one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-#: make bench: serve /_bench/ceiling, a minimal view returning a 30 KB page (the
-#: framework's ceiling the benchmark compares every page with). Never on in production.
-BENCH_CEILING = env.boolean("REVIEWSITE_BENCH_CEILING", default=False)
-
 # --- Passwords and accounts -------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
