@@ -296,19 +296,6 @@ class TestStaffOnlyUrls:
 
 
 class TestReaderBodies:
-    def test_a_large_upload_to_a_reader_url_is_refused_before_it_is_read(self, client, review):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from comments.models import Comment
-
-        response = client.post(
-            f"{review.get_absolute_url()}comments/",
-            {"name": "x", "body": "y", "file": SimpleUploadedFile("big.bin", b"0" * 300_000)},
-        )
-        assert response.status_code == 413
-        assert "much larger than any form on this site sends" in response.content.decode()
-        assert not Comment.objects.exists()
-
     def test_the_admin_still_takes_photos_larger_than_a_reader_form(self, client, editor, review):
         import io
         import os as _os
