@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from reviews.models import Review
@@ -167,14 +167,6 @@ class ChoiceQuerySet(models.QuerySet):
     def with_votes(self) -> "ChoiceQuerySet":
         """Choices in order, each with its vote_count."""
         return self.order_by("order", "pk")
-
-    def recounted(self) -> "ChoiceQuerySet":
-        """Each choice with counted_votes, COUNT(*) of its vote rows: the check that the
-        stored vote_count agrees (see services.vote_cast and `manage.py poll_recount`).
-
-        Ordered explicitly: Django drops Meta.ordering from GROUP BY queries.
-        """
-        return self.annotate(counted_votes=Count("votes")).order_by("order", "pk")
 
 
 def counted_choices(prefix: str = "") -> Prefetch:

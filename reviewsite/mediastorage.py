@@ -6,7 +6,6 @@ is the one module that tells the two backends apart, to name the storage in an e
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urlsplit
 
@@ -128,24 +127,3 @@ def bucket_url(*, bucket: str, endpoint_url: str = "", region: str = "") -> str:
         return f"{endpoint_url.rstrip('/')}/{bucket}"
     host = f"s3.{region}.amazonaws.com" if region else "s3.amazonaws.com"
     return f"https://{bucket}.{host}"
-
-
-def public_read_policy(bucket: str) -> str:
-    """The bucket policy that lets readers' browsers (or a CDN) fetch the photos.
-
-    Read-only and only objects: nobody can list the bucket or write to it.
-    """
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "PublicReadMedia",
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::{bucket}/*",
-                }
-            ],
-        }
-    )

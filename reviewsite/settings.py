@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "comments",
     "reviewsite",
 ]
+#: Demo content and accounts (`manage.py load_demo`, `create_demo_accounts`): on for
+#: development and tests; REVIEWSITE_DEMO=0 leaves the demo app out of a production site.
+if env.boolean("REVIEWSITE_DEMO", default=True):
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "reviewsite.middleware.RequestIdMiddleware",
@@ -296,10 +300,6 @@ MAIL_RETRY_DELAY = env.duration("REVIEWSITE_MAIL_RETRY_DELAY", "60s")
 # Django's Tasks framework (the django-tasks backport): tasks are rows in the site's own
 # database, run by `manage.py db_worker` (make run and make serve start one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-#: make bench: serve /_bench/ceiling, a minimal view returning a 30 KB page (the
-#: framework's ceiling the benchmark compares every page with). Never on in production.
-BENCH_CEILING = env.boolean("REVIEWSITE_BENCH_CEILING", default=False)
 
 # --- Passwords and accounts -------------------------------------------------------------
 

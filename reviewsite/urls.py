@@ -32,9 +32,6 @@ urlpatterns = [
     path("", include("comments.urls")),
 ]
 
-if settings.BENCH_CEILING:
-    urlpatterns.append(path("_bench/ceiling", views.bench_ceiling))
-
 if settings.SERVE_MEDIA:
     # At MEDIA_URL's path even when MEDIA_URL names a CDN, so the CDN can pull from here.
     _media_path = re.escape(urlsplit(settings.MEDIA_URL).path.lstrip("/"))

@@ -43,19 +43,6 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
-_CEILING_PAGE = (
-    "<!doctype html><html lang=en><title>ceiling</title><main>"
-    + "<p>"
-    + "The framework's ceiling, thirty kilobytes of text. " * 590
-    + "</p></main></html>"
-)
-
-
-def bench_ceiling(request):
-    """make bench's yardstick: the least a Django view can do for a 30 KB page."""
-    return HttpResponse(_CEILING_PAGE)
-
-
 @require_safe
 def robots_txt(request):
     """Crawlers may read everything public; the admin, previews, search and the comment

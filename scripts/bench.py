@@ -110,7 +110,6 @@ def base_env(static_root: str) -> dict:
         "REDIS_URL": REDIS_URL,
         "MEDIA_ROOT": str(ROOT / "media"),
         "RATELIMIT_ENABLE": "0",
-        "REVIEWSITE_BENCH_CEILING": "1",
         "REVIEWSITE_COMMENT_PREMODERATE": "0",  # comment posts are published, as before
     }
 
@@ -129,7 +128,8 @@ class Server:
                 "--backlog=2048",
             ],
             cwd=ROOT,
-            env=env,
+            # The site's settings, with /_bench/ceiling added (scripts/bench_urls.py).
+            env=env | {"DJANGO_SETTINGS_MODULE": "scripts.bench_settings"},
             stdout=self.log,
             stderr=self.log,
         )

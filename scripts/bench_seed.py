@@ -20,8 +20,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from comments.models import Comment  # noqa: E402
+from demo.content import BALLARD_SLUG  # noqa: E402
 from polls.models import Choice, Vote  # noqa: E402
-from reviews.demo import BALLARD_SLUG  # noqa: E402
 from reviews.models import Review  # noqa: E402
 
 COMMENTS = 500

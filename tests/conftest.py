@@ -1,5 +1,6 @@
 """Personas, test data and the browser harness shared by every test."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -146,6 +147,18 @@ class Bucket:
             "MEDIA_S3_SECRET_ACCESS_KEY": self.ACCESS["secret_key"],
         }
 
+    def public_read_policy(self) -> str:
+        """The bucket policy the README's Media storage section gives: readers' browsers (or
+        a CDN) may fetch the photos; nobody can list the bucket or write to it."""
+        statement = {
+            "Sid": "PublicReadMedia",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{self.name}/*",
+        }
+        return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
     def names(self) -> set[str]:
         """Every key in the bucket, read straight from S3."""
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
@@ -166,9 +179,7 @@ def s3_bucket(moto, settings):
     )
     bucket = Bucket(name=f"media-{uuid.uuid4().hex[:12]}", endpoint_url=moto.url, client=client)
     client.create_bucket(Bucket=bucket.name)
-    client.put_bucket_policy(
-        Bucket=bucket.name, Policy=mediastorage.public_read_policy(bucket.name)
-    )
+    client.put_bucket_policy(Bucket=bucket.name, Policy=bucket.public_read_policy())
     settings.STORAGES = settings.STORAGES | {"default": bucket.storage()}
     yield bucket
     for key in bucket.names():

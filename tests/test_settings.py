@@ -113,3 +113,12 @@ def test_publication_name_and_tagline_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert "'SITE_NAME': 'The Screen Desk'" in result.stdout
     assert "'SITE_TAGLINE': 'Watch less, better'" in result.stdout
+
+
+def test_a_production_site_may_leave_the_demo_out():
+    assert "load_demo" in start("manage.py", "help").stdout
+    without = start("manage.py", "help", REVIEWSITE_DEMO="0")
+    assert without.returncode == 0, without.stderr
+    assert "load_demo" not in without.stdout and "create_demo_accounts" not in without.stdout
+    refused = start("manage.py", "load_demo", REVIEWSITE_DEMO="0")
+    assert refused.returncode == 1 and "Unknown command: 'load_demo'" in refused.stderr

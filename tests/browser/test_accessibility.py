@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from comments import services
-from reviews.demo import BALLARD_SLUG
+from demo.content import BALLARD_SLUG
 from reviews.models import Review
 from reviewsite.roles import EDITORS, MODERATORS
 from tests.factories import make_comment, make_review, make_user

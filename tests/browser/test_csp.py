@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from reviews.demo import BALLARD_SLUG
+from demo.content import BALLARD_SLUG
 from reviews.models import Review
 from tests.factories import make_user
 

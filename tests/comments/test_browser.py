@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from comments.models import Comment
-from reviews.demo import BALLARD_SLUG
+from demo.content import BALLARD_SLUG
 from reviews.models import Review
 from tests.factories import make_comment
 

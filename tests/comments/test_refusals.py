@@ -1,4 +1,7 @@
-"""Every refused post says why, keeps what the reader typed, writes nothing and is never a 500."""
+"""Every refused post says why, keeps what the reader typed, writes nothing and is never a 500.
+
+NUL and control characters, too many fields and oversized bodies are in the comment form's
+table in tests/security/test_attacks_form_bodies.py."""
 
 import pytest
 from django.conf import settings
@@ -54,18 +57,6 @@ class TestSpamTraps:
 
 
 class TestHostileText:
-    @pytest.mark.parametrize("field", ["name", "body"])
-    @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
-    def test_nul_and_control_characters_are_refused(self, client, field, char):
-        fields = {"name": "Marisol", "body": TEXT}
-        fields[field] = fields[field] + char + "tail"
-        html = assert_refused(
-            post(client, make_review(), **fields),
-            "Remove the control characters (such as NUL) from this text",
-            kept=None,
-        )
-        assert ("Marisol" if field == "body" else TEXT) in html
-
     def test_tabs_and_newlines_are_fine(self, client):
         post(client, make_review(), body="Line one\r\n\tindented\n\nNew paragraph")
         assert Comment.objects.get().body == "Line one\n\tindented\n\nNew paragraph"
@@ -88,12 +79,6 @@ class TestHostileText:
             kept=body.strip(),
         )
         assert 'id="id_body_error"' in html
-
-    def test_oversized_request_is_a_clear_413_not_a_500(self, client):
-        response = post(client, make_review(), body="x" * 3_000_000)
-        assert response.status_code == 413  # refused before it is read
-        assert "much larger than any form" in response.content.decode()
-        assert not Comment.objects.exists()
 
     def test_name_of_only_invisible_characters_counts_as_empty(self, client):
         assert_refused(
@@ -216,20 +201,4 @@ class TestUnknownReviews:
         review = make_review(published=False)
         response = client.post(post_url(review), {"name": "M", "body": TEXT, "stamp": stamp()})
         assert response.status_code == 404
-        assert not Comment.objects.exists()
-
-    def test_garbage_in_every_field_never_gives_a_500(self, client):
-        review = make_review()
-        junk = {
-            "name": ["a", "b"],
-            "email": "\x00@x",
-            "body": "x\x00",
-            "rating": ["1", "2"],
-            "spoiler": "maybe",
-            "parent": "\x00",
-            "website": "",
-            "stamp": "\x00",
-        }
-        response = client.post(post_url(review), junk)
-        assert response.status_code == 400
         assert not Comment.objects.exists()

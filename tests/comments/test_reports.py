@@ -126,7 +126,6 @@ class TestRefusals:
             ({"reason": ""}, "Choose what is wrong with this comment."),
             ({"reason": "boring"}, "Choose one of the reasons listed."),
             ({"note": "x" * 501}, "Please keep your note to 500 characters (it has 501)."),
-            ({"note": "nul\x00byte"}, "Remove the control characters"),
         ],
     )
     def test_bad_input_comes_back_with_a_message_and_the_note_kept(
@@ -137,8 +136,7 @@ class TestRefusals:
         html = response.content.decode()
         assert response.status_code == 400
         assert message in html
-        if "\x00" not in fields["note"]:
-            assert fields["note"] in html
+        assert fields["note"] in html
         assert not Report.objects.exists()
 
     def test_too_many_reports_from_one_address_is_429_with_the_text_kept(self, settings, comment):

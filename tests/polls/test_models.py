@@ -10,9 +10,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import RestrictedError
 from django.utils import timezone
 
+from demo.content import BALLARD_SLUG
 from polls import services
 from polls.models import Choice, Poll, Vote
-from reviews.demo import BALLARD_SLUG
 from reviews.models import Review
 from tests.factories import make_review, make_votes
 

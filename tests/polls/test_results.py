@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from demo.content import BALLARD_SLUG
 from polls.models import Poll, percentages
-from reviews.demo import BALLARD_SLUG
 from reviews.models import Review
 from tests.factories import make_review, make_votes
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from comments.models import Comment
-from reviews.demo import BALLARD_SEASON_2_SLUG, BALLARD_SLUG
+from demo.content import BALLARD_SEASON_2_SLUG, BALLARD_SLUG
 from reviews.models import Review, Series
 from tests.factories import make_review
 

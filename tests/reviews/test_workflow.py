@@ -1,13 +1,8 @@
 """Writers draft and submit; editors send back with a note, or publish. All of it is logged."""
 
-import io
-
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from reviews.models import Review, ReviewAction
-from reviewsite.roles import WRITERS
 from tests.factories import give_name, make_review, make_user
 from tests.reviews.editing import change_url, open_form, save
 from tests.reviews.test_admin import ADD_URL, filled_add_form
@@ -165,13 +160,3 @@ def test_log_entries_outlive_the_review_and_the_account(client, editor):
     assert set(entries.values_list("username", flat=True)) == {person.username}
     client.force_login(editor)
     assert "Short-lived" in client.get("/admin/reviews/reviewaction/").content.decode()
-
-
-def test_create_demo_accounts_adds_a_writer(tmp_path):
-    accounts = tmp_path / "accounts"
-    call_command("create_demo_accounts", file=str(accounts), stdout=io.StringIO())
-    text = accounts.read_text()
-    assert text.startswith("admin") and "\nwriter " in text
-    writer = Group.objects.get(name=WRITERS).user_set.get()
-    assert writer.username == "writer" and writer.is_staff and not writer.is_superuser
-    assert not writer.has_perm("reviews.publish_review")

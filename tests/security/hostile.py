@@ -1,10 +1,13 @@
 """What the attack suite sends, and how it tells that nothing was written or leaked."""
 
+from django.urls import reverse
 from django.utils.html import escape
 
 from comments.models import Comment, ModerationAction, Report
 from polls.models import Choice, Vote
 from reviews.models import Credit, Figure, Review, Section
+from tests.comments.posting import page_form, post_url, stamp
+from tests.forms import form_data
 
 #: Markup that runs if a page prints it unescaped: a script element, and an attribute
 #: break-out. Both fit the shortest text field they are put in (a commenter's name, 60).
@@ -18,6 +21,10 @@ CSRF_REFUSED = "Please send the form again"
 NOT_FOUND = "We couldn’t find that page"
 WRONG_METHOD = "That address doesn’t work that way"
 UNREADABLE = "We couldn’t read that request"
+#: What the 413 page says (a body larger than a reader form sends).
+TOO_LARGE = "much larger than any form on this site sends"
+
+TEXT = "My carefully written thoughts about episode four."
 
 
 def assert_escaped(html: str, payload: str, where: str = "") -> None:
@@ -39,3 +46,29 @@ def written() -> tuple:
         Figure.objects.count(),
         Credit.objects.count(),
     )
+
+
+def vote_url(review) -> str:
+    return reverse("polls:vote", kwargs={"slug": review.slug})
+
+
+def report_url(comment) -> str:
+    return reverse("comments:report", args=[comment.pk])
+
+
+def report_form(client, comment) -> dict:
+    html = client.get(report_url(comment)).content.decode()
+    return form_data(html[html.index('<div class="confirm">') :])
+
+
+def reader_form(kind: str, client, review, comment) -> tuple[str, dict]:
+    """The address and fields of a reader's form exactly as the page offers it."""
+    if kind == "vote":
+        html = client.get(review.get_absolute_url()).content.decode()
+        start = html.index('<section id="poll"')
+        data = form_data(html[start : html.index("</section>", start)])
+        return vote_url(review), data | {"choice": str(review.poll.choices.first().pk)}
+    if kind == "comment":
+        data = page_form(client, review.get_absolute_url())
+        return post_url(review), data | {"name": "Forged", "body": TEXT, "stamp": stamp()}
+    return report_url(comment), report_form(client, comment) | {"reason": "spam"}

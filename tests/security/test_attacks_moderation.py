@@ -350,16 +350,29 @@ class TestOffSiteRedirects:
 
 class TestMalformedModerationInput:
     @pytest.mark.parametrize(
-        "reason",
-        ["' OR 1=1 --", "spam'; DROP TABLE comments_comment; --", "spam\x00", "x" * 10_000],
+        ("data", "message"),
+        [
+            *(
+                ({"reason": reason}, "Choose a reason from the list.")
+                for reason in [
+                    "' OR 1=1 --",
+                    "spam'; DROP TABLE comments_comment; --",
+                    "spam\x00",
+                    "x" * 10_000,
+                ]
+            ),
+            ({"reason": "spam", "note": "bad\x00byte"}, "Remove the control characters"),
+        ],
     )
-    def test_a_bad_reason_is_refused_with_the_form_again(self, client, moderator, reason):
+    def test_a_bad_reason_or_note_is_refused_with_the_form_again(
+        self, client, moderator, data, message
+    ):
         thread = make_thread()
         client.force_login(moderator)
         before = snapshot()
-        response = client.post(url("remove", thread.published), {"reason": reason})
+        response = client.post(url("remove", thread.published), data)
         assert response.status_code == 400
-        assert "Choose a reason from the list." in response.content.decode()
+        assert message in response.content.decode()
         assert snapshot() == before
 
     @pytest.mark.parametrize(

@@ -142,13 +142,23 @@ class TestHostileText:
             page = response.content.decode()
         assert_escaped(page, payload)
 
-    def test_control_characters_and_a_bad_rating_are_refused_with_the_text_kept(self, mine):
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"body": "nul\x00byte kept"}, "Remove the control characters (such as NUL)"),
+            ({"body": "rating kept", "rating": "9"}, "Choose a rating from 1 to 5 stars"),
+        ],
+        ids=["NUL in the body", "a rating of 9"],
+    )
+    def test_a_control_character_or_a_bad_rating_is_refused_with_the_text_kept(
+        self, mine, changes, message
+    ):
         owner, comment = mine
         url = reverse("comments:edit", args=[comment.pk])
-        for changes in ({"body": "nul\x00byte kept"}, {"body": "rating kept", "rating": "9"}):
-            response = owner.post(url, edit_data(owner, comment, **changes))
-            assert response.status_code == 400
-            assert "kept" in response.content.decode()
+        response = owner.post(url, edit_data(owner, comment, **changes))
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert "kept" in response.content.decode()
         unchanged(comment)
 
     def test_a_comment_id_that_does_not_exist_is_a_404(self, db):

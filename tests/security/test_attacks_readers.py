@@ -1,15 +1,15 @@
 """Attacks through what readers type and send (poll, comments, reports): each is refused
 with a message the reader can read, writes nothing, and never comes back as markup.
 
-The comments helper's own refusals (honeypot, stamp, control characters, lengths, links,
-rate limits) are in tests/comments/; this file adds the hostile cases around them.
+The comments helper's own refusals (honeypot, stamp, lengths, links, rate limits) are in
+tests/comments/; NUL and control characters, too many fields and oversized bodies, a table
+a form, in test_attacks_form_bodies.py; this file adds the hostile cases around them.
 """
 
 import json
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -19,7 +19,7 @@ from comments.models import Comment, ModerationAction, Report
 from polls.models import Choice, Poll, Vote
 from reviews.models import Section
 from tests.comments.moderating import CHANGELIST, LOG, bulk
-from tests.comments.posting import page_form, post, post_url, stamp
+from tests.comments.posting import post, post_url, stamp
 from tests.factories import make_comment, make_credit, make_figure, make_review, make_votes
 from tests.forms import form_data
 from tests.security.hostile import (
@@ -27,32 +27,22 @@ from tests.security.hostile import (
     IMG,
     PAYLOADS,
     SCRIPT,
+    TEXT,
     UNREADABLE,
     WRONG_METHOD,
     assert_escaped,
+    reader_form,
+    report_form,
+    report_url,
+    vote_url,
     written,
 )
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "My carefully written thoughts about episode four."
-
-
-def vote_url(review) -> str:
-    return reverse("polls:vote", kwargs={"slug": review.slug})
-
 
 def results_url(review) -> str:
     return reverse("polls:results_json", kwargs={"slug": review.slug})
-
-
-def report_url(comment) -> str:
-    return reverse("comments:report", args=[comment.pk])
-
-
-def report_form(client, comment) -> dict:
-    html = client.get(report_url(comment)).content.decode()
-    return form_data(html[html.index('<div class="confirm">') :])
 
 
 # --- Script and HTML in readers' text -----------------------------------------------------
@@ -324,19 +314,6 @@ class TestSharedPage:
         assert 'name="choice"' in html  # the form, not this or that reader's results
 
 
-def reader_form(kind: str, client, review, comment) -> tuple[str, dict]:
-    """The address and fields of a reader's form exactly as the page offers it."""
-    if kind == "vote":
-        html = client.get(review.get_absolute_url()).content.decode()
-        start = html.index('<section id="poll"')
-        data = form_data(html[start : html.index("</section>", start)])
-        return vote_url(review), data | {"choice": str(review.poll.choices.first().pk)}
-    if kind == "comment":
-        data = page_form(client, review.get_absolute_url())
-        return post_url(review), data | {"name": "Forged", "body": TEXT, "stamp": stamp()}
-    return report_url(comment), report_form(client, comment) | {"reason": "spam"}
-
-
 #: What a browser says about a request that another site's page made.
 CROSS_SITE = {
     "cross-site": {"HTTP_SEC_FETCH_SITE": "cross-site"},
@@ -588,34 +565,10 @@ class TestInvalidUnicode:
         assert not Comment.objects.exists()
 
 
-# --- NUL bytes ----------------------------------------------------------------------------
+# --- NUL bytes in URLs (in form fields: test_attacks_form_bodies.py) ---------------------
 
 
-class TestNulBytes:
-    @pytest.mark.parametrize(
-        ("field", "value", "message"),
-        [
-            ("vote:choice", "\x00", "That answer is not part of this poll"),
-            ("vote:choice", "{choice}\x00", "That answer is not part of this poll"),
-            ("report:reason", "spam\x00", "Choose one of the reasons listed."),
-            ("report:note", "a\x00b", "Remove the control characters"),
-            ("comment:email", "m\x00@example.com", "Please enter an email address"),
-            ("comment:parent", "{comment}\x00", "Null characters are not allowed."),
-            ("comment:rating", "5\x00", "Choose a rating from 1 to 5 stars"),
-        ],
-    )
-    def test_in_a_form_field(self, client, field, value, message):
-        review = make_review()
-        comment = make_comment(review)
-        form, name = field.split(":")
-        address, data = reader_form(form, client, review, comment)
-        value = value.format(choice=review.poll.choices.first().pk, comment=comment.pk)
-        before = written()
-        response = client.post(address, data | {name: value}, follow=True)
-        assert response.status_code in (200, 400)
-        assert message in response.content.decode()
-        assert written() == before
-
+class TestNulInUrls:
     @pytest.mark.parametrize(
         "address",
         [
@@ -672,70 +625,3 @@ class TestWrongMethods:
         response = client.head(vote_url(review))
         assert response.status_code == 405
         assert Vote.objects.count() == 0
-
-
-# --- Oversized bodies ---------------------------------------------------------------------
-
-
-TOO_LARGE = "much larger than any form on this site sends"
-
-
-class TestOversizedBodies:
-    @pytest.mark.parametrize("form", ["vote", "comment", "report"])
-    def test_too_many_fields(self, client, form):
-        review = make_review()
-        comment = make_comment(review)
-        address, data = reader_form(form, client, review, comment)
-        data |= {f"extra{i}": "1" for i in range(1100)}
-        before = written()
-        response = client.post(address, data)
-        assert response.status_code == 400
-        assert UNREADABLE in response.content.decode()
-        assert written() == before
-
-    @pytest.mark.parametrize("form", ["vote", "report"])
-    def test_a_field_over_the_memory_limit(self, client, form):
-        review = make_review()
-        comment = make_comment(review)
-        address, data = reader_form(form, client, review, comment)
-        field = "choice" if form == "vote" else "note"
-        before = written()
-        response = client.post(address, data | {field: "9" * 3_000_000})
-        assert response.status_code == 413  # refused before the body is read
-        assert TOO_LARGE in response.content.decode()
-        assert written() == before
-
-    def test_a_huge_multipart_field_to_the_comment_url(self, client):
-        review = make_review()
-        data = page_form(client, review.get_absolute_url())
-        data |= {"name": "M", "stamp": stamp(), "body": "x" * 3_000_000}
-        response = client.post(post_url(review), data)  # the test client sends multipart
-        assert response.status_code == 413
-        assert TOO_LARGE in response.content.decode()
-        assert not Comment.objects.exists()
-
-    def test_a_huge_file_upload_to_the_comment_url_is_refused_and_not_kept(
-        self, client, settings, tmp_path
-    ):
-        review = make_review()
-        settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
-        huge = SimpleUploadedFile("film.mp4", b"\0" * 6_000_000, "video/mp4")
-        response = client.post(post_url(review), {"name": "M", "body": TEXT, "file": huge})
-        assert response.status_code == 413
-        assert TOO_LARGE in response.content.decode()
-        assert not Comment.objects.exists()
-        assert not list(tmp_path.iterdir())  # the spooled upload is gone
-        assert not (settings.MEDIA_ROOT.exists() and any(settings.MEDIA_ROOT.rglob("*.mp4")))
-
-    def test_a_file_sent_with_a_valid_comment_is_thrown_away(self, client, settings, tmp_path):
-        """Comments take no files: the text is posted, the file kept nowhere. (Nothing in
-        Django caps a file part's size; the proxy's client_max_body_size does, README.)"""
-        review = make_review()
-        settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
-        data = page_form(client, review.get_absolute_url())
-        data |= {"name": "M", "body": TEXT, "stamp": stamp()}
-        data["file"] = SimpleUploadedFile("x.html", b"<script>alert(1)</script>" * 2_000)
-        assert client.post(post_url(review), data).status_code == 302
-        assert Comment.objects.get().body == TEXT
-        assert not list(tmp_path.iterdir())
-        assert not (settings.MEDIA_ROOT.exists() and any(settings.MEDIA_ROOT.rglob("*.html")))

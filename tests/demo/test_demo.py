@@ -1,9 +1,15 @@
+"""Demo content and demo accounts: `manage.py load_demo` and `create_demo_accounts`."""
+
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from reviews.demo import BALLARD_SLUG
+from demo.content import BALLARD_SLUG
 from reviews.models import Figure, Review
+from reviewsite.roles import WRITERS
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +47,13 @@ def test_demo_accounts_are_created_once_with_roles_and_printed_passwords(tmp_pat
         assert users[username].check_password(password)
         assert password in first and password not in second
     assert "already exist" in second
+
+
+def test_create_demo_accounts_adds_a_writer(tmp_path):
+    accounts = tmp_path / "accounts"
+    call_command("create_demo_accounts", file=str(accounts), stdout=io.StringIO())
+    text = accounts.read_text()
+    assert text.startswith("admin") and "\nwriter " in text
+    writer = Group.objects.get(name=WRITERS).user_set.get()
+    assert writer.username == "writer" and writer.is_staff and not writer.is_superuser
+    assert not writer.has_perm("reviews.publish_review")

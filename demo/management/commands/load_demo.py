@@ -3,7 +3,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reviews import demo, demo_art
+from demo import art, content
 from reviews.models import Credit, Figure, Genre, Platform, Review, Section, Series
 from reviews.revisions import review_save_revision
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = 0
-        for spec in demo.REVIEWS:
+        for spec in content.REVIEWS:
             existing = Review.objects.filter(slug=spec["slug"]).first()
             if existing is not None:
                 self.join_series(existing, spec)
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.create_review(spec)
             created += 1
-        total = len(demo.REVIEWS)
+        total = len(content.REVIEWS)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {created} of {total} demo reviews."))
         else:
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def series(self, spec: dict) -> Series | None:
         if not spec.get("series"):
             return None
-        slug, description = demo.SERIES[spec["series"]]
+        slug, description = content.SERIES[spec["series"]]
         return Series.objects.get_or_create(
             name=spec["series"], defaults={"slug": slug, "description": description}
         )[0]
@@ -45,7 +45,7 @@ class Command(BaseCommand):
     def create_review(self, spec: dict) -> Review:
         User = get_user_model()
         username = spec["critic"]
-        first, last = demo.CRITICS[username]
+        first, last = content.CRITICS[username]
         critic, made = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last}
         )
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 review=review,
                 position=figure["position"],
                 order=order,
-                image=ContentFile(demo_art.jpeg(figure["scene"]), name=f"{figure['scene']}.jpg"),
+                image=ContentFile(art.jpeg(figure["scene"]), name=f"{figure['scene']}.jpg"),
                 alt_text=figure["alt"],
                 caption=figure["caption"],
                 credit=figure["credit"],
