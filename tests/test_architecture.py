@@ -89,11 +89,6 @@ def forbidden_imports(source: str, path: str) -> list[tuple[str, str]]:
     return found
 
 
-#: Modules on their way to another package in this issue, and the import they keep till
-#: then: once the file has moved, its line here does nothing and should go.
-MOVING = {"reviews/management/commands/create_demo_accounts.py": "reviewsite.roles"}
-
-
 def production_modules():
     for package in PACKAGES:
         for file in sorted((ROOT / package).rglob("*.py")):
@@ -112,11 +107,7 @@ def test_production_imports_follow_docs_architecture_md():
     found = []
     for file in production_modules():
         path = str(file.relative_to(ROOT))
-        found += [
-            message
-            for name, message in forbidden_imports(file.read_text(), path)
-            if not (path in MOVING and covers(MOVING[path], name))
-        ]
+        found += [message for _name, message in forbidden_imports(file.read_text(), path)]
     assert not found, "imports that docs/architecture.md does not allow:\n" + "\n".join(found)
 
 
