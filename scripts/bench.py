@@ -10,7 +10,8 @@ per page, HTML bytes and static asset sizes.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/reviewsite_bench,
 dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/9, flushed),
-BENCH_SECONDS per scenario (default 10), BENCH_CONNECTIONS (default 64).
+BENCH_SECONDS per scenario (default 10), BENCH_CONNECTIONS (default 64), BENCH_BREAKER=0
+(Django's own PostgreSQL backend, without the breaker, to measure what it costs).
 """
 
 import gzip
