@@ -11,7 +11,7 @@ from readers.clientip import client_ip
 from readers.identity import ensure_reader_id
 from readers.ratelimit import hit, too_many_requests
 from readers.sameorigin import reader_form
-from reviews.models import Review
+from reviews.models import Review, published_and_due
 
 #: Messages carrying this tag are shown inside the poll, next to what they are about,
 #: instead of at the top of the page (see templates/includes/messages.html).
@@ -73,9 +73,7 @@ def results_json(request, slug):
     {"question", "open", "total", "choices": [{"id", "text", "votes", "percent"}]}
     """
     poll = (
-        Poll.objects.with_results()
-        .filter(review__in=Review.objects.published(), review__slug=slug)
-        .first()
+        Poll.objects.with_results().filter(published_and_due("review__"), review__slug=slug).first()
     )
     if poll is None:
         return JsonResponse(

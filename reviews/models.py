@@ -153,10 +153,24 @@ class Closeness(models.IntegerChoices):
     SAME_GENRE = 3, "In the same genre"
 
 
+def published_and_due(prefix: str = "") -> Q:
+    """The rule for what readers may see: published, and due (a future time means
+    scheduled). prefix reaches a review through a relation: published_and_due("review__").
+
+    Review.is_live is the same rule for a review already loaded.
+    """
+    return Q(
+        **{
+            f"{prefix}status": Review.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
-        """Reviews readers may see: published, and due (a future time means scheduled)."""
-        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Reviews readers may see (see published_and_due)."""
+        return self.filter(published_and_due())
 
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
@@ -539,6 +553,7 @@ class Review(models.Model):
 
     @property
     def is_live(self) -> bool:
+        """Readers may see it: published_and_due, for a review already loaded."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
