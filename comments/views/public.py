@@ -1,13 +1,9 @@
 """What readers do with comments: post them, report them, edit and delete their own."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.timesince import timeuntil
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +13,7 @@ from comments.models import OWN_EDITABLE, Comment, MailAddress, Report, comments
 from infra.database import DATABASE_UNAVAILABLE
 from readers.clientip import client_ip
 from readers.identity import ensure_reader_id, reader_id
-from readers.ratelimit import hit
+from readers.ratelimit import hit, humane_duration
 from readers.sameorigin import reader_form
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
@@ -73,7 +69,7 @@ def post_comment(request, slug):
         form.add_error(
             None,
             "You have posted several comments in a short while. Please wait "
-            f"{timeuntil(timezone.now() + timedelta(seconds=wait))} and post again; "
+            f"{humane_duration(wait)} and post again; "
             "your comment is kept below.",
         )
         response = _refused(request, review, form, status=429)
@@ -198,7 +194,7 @@ def report(request, pk):
         form.add_error(
             None,
             "You have sent several reports in a short while. Please wait "
-            f"{timeuntil(timezone.now() + timedelta(seconds=wait))} and send this one again; "
+            f"{humane_duration(wait)} and send this one again; "
             "what you wrote is kept below.",
         )
         response = render(

@@ -1,5 +1,7 @@
 """A reader posts a comment, with or without a rating, and lands on it (POST-redirect-GET)."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -153,6 +155,7 @@ class TestRateLimits:
         assert 0 < int(response["Retry-After"]) <= LONG
         html = response.content.decode()
         assert "You have posted several comments in a short while. Please wait" in html
+        assert re.search(r"Please wait \d+ (second|minute|hour)s? and post again", html)
         assert "The sixth thought</textarea>" in html
         assert Comment.objects.count() == 5
 
