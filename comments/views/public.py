@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from comments import services
 from comments.forms import ALREADY_RATED, CommentEditForm, CommentForm, ReportForm
+from comments.messages import MESSAGE_TAG, tags_for
 from comments.models import OWN_EDITABLE, Comment, MailAddress, Report, comments_open
 from infra.database import DATABASE_UNAVAILABLE
 from readers.clientip import client_ip
@@ -18,17 +19,13 @@ from readers.sameorigin import reader_form
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
 
-#: Messages with this tag are shown by the comment section: next to the form, or inside
-#: the comment they are about when they also carry a "comment-<id>" tag (see notify()).
-MESSAGE_TAG = "comments"
 ALREADY_REPORTED = "You have already reported this comment. Thank you: a moderator will look at it."
 
 
 def notify(request, level: int, message: str, *, comment: Comment | None = None) -> None:
     """A message the comment section shows, inside the comment when one is given (the
     page comes back scrolled to it, so that is where the reader is looking)."""
-    tags = MESSAGE_TAG if comment is None else f"{MESSAGE_TAG} comment-{comment.pk}"
-    messages.add_message(request, level, message, extra_tags=tags)
+    messages.add_message(request, level, message, extra_tags=tags_for(comment))
 
 
 def _refused(request, review, form, *, status=400):

@@ -42,6 +42,8 @@ class TestPostingAComment:
         assert "Maggie Q carries the season." in page
         assert "Rated 4 out of 5" in page
         assert "Thank you: your comment is posted." in page
+        # Once, by the comment section: not again among the page's messages at the top.
+        assert page.count("Thank you: your comment is posted.") == 1
 
     def test_comment_without_rating_counts_as_a_comment_but_not_a_rating(self, client):
         review = make_review()
