@@ -159,12 +159,8 @@ def published_and_due(prefix: str = "") -> Q:
 
     Review.is_live is the same rule for a review already loaded.
     """
-    return Q(
-        **{
-            f"{prefix}status": Review.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Review.Status.PUBLISHED, f"{prefix}published_at__lte": now})
 
 
 class ReviewQuerySet(models.QuerySet):
