@@ -6,16 +6,13 @@ from django.views.decorators.http import require_POST, require_safe
 from infra import httpcache
 from polls import services
 from polls.forms import NOT_A_CHOICE, VoteForm
+from polls.messages import IN_POLL
 from polls.models import Poll
 from readers.clientip import client_ip
 from readers.identity import ensure_reader_id
 from readers.ratelimit import hit, too_many_requests
 from readers.sameorigin import reader_form
-from reviews.models import Review
-
-#: Messages carrying this tag are shown inside the poll, next to what they are about,
-#: instead of at the top of the page (see templates/includes/messages.html).
-IN_POLL = "poll"
+from reviews.models import Review, published_and_due
 
 
 @require_POST
@@ -73,9 +70,7 @@ def results_json(request, slug):
     {"question", "open", "total", "choices": [{"id", "text", "votes", "percent"}]}
     """
     poll = (
-        Poll.objects.with_results()
-        .filter(review__in=Review.objects.published(), review__slug=slug)
-        .first()
+        Poll.objects.with_results().filter(published_and_due("review__"), review__slug=slug).first()
     )
     if poll is None:
         return JsonResponse(

@@ -39,11 +39,18 @@ def hit(scope: str, key: str) -> int | None:
     return None
 
 
-def _humanise(seconds: int) -> str:
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+def humane_duration(seconds: float) -> str:
+    """How long a reader is asked to wait: 90 → "2 minutes", 3600 → "1 hour".
+
+    Seconds and minutes round up, so a reader who waits that long is not refused again;
+    hours round to the nearest. Under a second is "a moment".
+    """
+    seconds = int(seconds)
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size:
+            count = round(seconds / size) if unit == "hour" else -(-seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "a moment"
 
 
 def too_many_requests(
@@ -53,7 +60,7 @@ def too_many_requests(
     response = render(
         request,
         "429.html",
-        {"action": action, "wait": _humanise(retry_after), "back": back},
+        {"action": action, "wait": humane_duration(retry_after), "back": back},
         status=429,
     )
     response["Retry-After"] = str(retry_after)

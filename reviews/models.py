@@ -196,10 +196,20 @@ def shown_on_page(part: PagePart) -> None:
         PAGE_PARTS.append(part)
 
 
+def published_and_due(prefix: str = "") -> Q:
+    """The rule for what readers may see: published, and due (a future time means
+    scheduled). prefix reaches a review through a relation: published_and_due("review__").
+
+    Review.is_live is the same rule for a review already loaded.
+    """
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Review.Status.PUBLISHED, f"{prefix}published_at__lte": now})
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
-        """Reviews readers may see: published, and due (a future time means scheduled)."""
-        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Reviews readers may see (see published_and_due)."""
+        return self.filter(published_and_due())
 
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
@@ -585,6 +595,7 @@ class Review(models.Model):
 
     @property
     def is_live(self) -> bool:
+        """Readers may see it: published_and_due, for a review already loaded."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from readers.clientip import client_ip
 from readers.identity import ReaderCookieMiddleware, ensure_reader_id, reader_id
-from readers.ratelimit import hit, too_many_requests
+from readers.ratelimit import hit, humane_duration, too_many_requests
 
 
 def through_middleware(request, view):
@@ -68,6 +68,22 @@ class TestClientIp:
 
 
 class TestRateLimit:
+    @pytest.mark.parametrize(
+        ("seconds", "said"),
+        [
+            (0, "a moment"),
+            (1, "1 second"),
+            (45, "45 seconds"),
+            (60, "1 minute"),
+            (61, "2 minutes"),  # rounded up: a reader who waits that long is let through
+            (599, "10 minutes"),
+            (3600, "1 hour"),
+            (7200, "2 hours"),
+        ],
+    )
+    def test_waits_are_said_in_the_largest_whole_unit(self, seconds, said):
+        assert humane_duration(seconds) == said
+
     def test_requests_over_the_limit_are_told_how_long_to_wait(self, settings):
         settings.RATELIMITS = {**settings.RATELIMITS, "vote-ip": (3, 600)}
         assert [hit("vote-ip", "198.51.100.1") for _ in range(3)] == [None, None, None]

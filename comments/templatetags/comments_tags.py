@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 
 from comments import text
 from comments.forms import CommentForm
+from comments.messages import in_comments, placed
 from comments.models import (
     COMMENTS_PER_PAGE,
     SORTS,
@@ -26,11 +27,11 @@ from comments.models import (
     star_states,
 )
 from comments.services import MODERATE, PIN
-from comments.views import MESSAGE_TAG
 from readers.identity import reader_id
 from reviews.models import Review
 
 register = template.Library()
+register.filter(in_comments)  # templates/includes/messages.html leaves these to comments
 
 
 @register.inclusion_tag("comments/includes/rating_summary.html")
@@ -113,16 +114,7 @@ def comment_section(context, review: Review) -> dict:
             page.object_list.values("pk"), moderator=moderator, sort=sort
         )
     )
-    notices, comment_notices = [], {}
-    for message in get_messages(request):
-        tags = message.extra_tags.split()
-        if MESSAGE_TAG not in tags:
-            continue
-        about = [tag.removeprefix("comment-") for tag in tags if tag.startswith("comment-")]
-        if about:
-            comment_notices.setdefault(about[0], []).append(message)
-        else:
-            notices.append(message)
+    notices, comment_notices = placed(get_messages(request))
     return {
         "review": review,
         "form": form,

@@ -2,10 +2,9 @@
 
 from comments.views.mail import confirm_email, unsubscribe
 from comments.views.moderation import alerts, approve, ban, pin, remove, restore
-from comments.views.public import MESSAGE_TAG, delete, edit, post_comment, report
+from comments.views.public import delete, edit, post_comment, report
 
 __all__ = [
-    "MESSAGE_TAG",
     "alerts",
     "approve",
     "ban",

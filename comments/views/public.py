@@ -1,38 +1,31 @@
 """What readers do with comments: post them, report them, edit and delete their own."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.timesince import timeuntil
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from comments import services
 from comments.forms import ALREADY_RATED, CommentEditForm, CommentForm, ReportForm
+from comments.messages import MESSAGE_TAG, tags_for
 from comments.models import OWN_EDITABLE, Comment, MailAddress, Report, comments_open
 from infra.database import DATABASE_UNAVAILABLE
 from readers.clientip import client_ip
 from readers.identity import ensure_reader_id, reader_id
-from readers.ratelimit import hit
+from readers.ratelimit import hit, humane_duration
 from readers.sameorigin import reader_form
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
 
-#: Messages with this tag are shown by the comment section: next to the form, or inside
-#: the comment they are about when they also carry a "comment-<id>" tag (see notify()).
-MESSAGE_TAG = "comments"
 ALREADY_REPORTED = "You have already reported this comment. Thank you: a moderator will look at it."
 
 
 def notify(request, level: int, message: str, *, comment: Comment | None = None) -> None:
     """A message the comment section shows, inside the comment when one is given (the
     page comes back scrolled to it, so that is where the reader is looking)."""
-    tags = MESSAGE_TAG if comment is None else f"{MESSAGE_TAG} comment-{comment.pk}"
-    messages.add_message(request, level, message, extra_tags=tags)
+    messages.add_message(request, level, message, extra_tags=tags_for(comment))
 
 
 def _refused(request, review, form, *, status=400):
@@ -73,7 +66,7 @@ def post_comment(request, slug):
         form.add_error(
             None,
             "You have posted several comments in a short while. Please wait "
-            f"{timeuntil(timezone.now() + timedelta(seconds=wait))} and post again; "
+            f"{humane_duration(wait)} and post again; "
             "your comment is kept below.",
         )
         response = _refused(request, review, form, status=429)
@@ -198,7 +191,7 @@ def report(request, pk):
         form.add_error(
             None,
             "You have sent several reports in a short while. Please wait "
-            f"{timeuntil(timezone.now() + timedelta(seconds=wait))} and send this one again; "
+            f"{humane_duration(wait)} and send this one again; "
             "what you wrote is kept below.",
         )
         response = render(

@@ -1,12 +1,13 @@
 from django import template
 from django.contrib.messages import get_messages
 
+from polls.messages import in_poll
 from polls.models import Vote
-from polls.views import IN_POLL
 from readers.identity import reader_id
 from reviews.models import Review
 
 register = template.Library()
+register.filter(in_poll)  # templates/includes/messages.html leaves these to the poll
 
 
 @register.inclusion_tag("polls/includes/review_poll.html", takes_context=True)
@@ -29,7 +30,7 @@ def review_poll(context, review: Review) -> dict:
         )
     notes = []
     if request is not None:
-        notes = [m for m in get_messages(request) if IN_POLL in m.extra_tags.split()]
+        notes = [m for m in get_messages(request) if in_poll(m)]
     return {
         "poll": poll,
         "review": review,

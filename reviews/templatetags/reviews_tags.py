@@ -7,6 +7,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from readers import ratelimit
 from reviews.models import FRAGMENT_TTL, Review, browsing_labels, catalogue_version
 from reviews.structured_data import as_script, breadcrumbs_json_ld, review_json_ld
 
@@ -15,15 +16,8 @@ register = template.Library()
 
 @register.filter
 def humane_duration(value: timedelta | None) -> str:
-    """timedelta(minutes=15) → "15 minutes"; for messages that tell a reader how long."""
-    if not value:
-        return ""
-    seconds = int(value.total_seconds())
-    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
-        if seconds >= size:
-            count = -(-seconds // size) if unit != "hour" else round(seconds / size)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return "a moment"
+    """timedelta(minutes=15) → "15 minutes" (readers.ratelimit.humane_duration)."""
+    return ratelimit.humane_duration(value.total_seconds()) if value else ""
 
 
 @register.filter

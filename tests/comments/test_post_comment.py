@@ -1,5 +1,7 @@
 """A reader posts a comment, with or without a rating, and lands on it (POST-redirect-GET)."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -40,6 +42,8 @@ class TestPostingAComment:
         assert "Maggie Q carries the season." in page
         assert "Rated 4 out of 5" in page
         assert "Thank you: your comment is posted." in page
+        # Once, by the comment section: not again among the page's messages at the top.
+        assert page.count("Thank you: your comment is posted.") == 1
 
     def test_comment_without_rating_counts_as_a_comment_but_not_a_rating(self, client):
         review = make_review()
@@ -153,6 +157,7 @@ class TestRateLimits:
         assert 0 < int(response["Retry-After"]) <= LONG
         html = response.content.decode()
         assert "You have posted several comments in a short while. Please wait" in html
+        assert re.search(r"Please wait \d+ (second|minute|hour)s? and post again", html)
         assert "The sixth thought</textarea>" in html
         assert Comment.objects.count() == 5
 

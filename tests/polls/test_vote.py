@@ -65,6 +65,8 @@ class TestVoting:
         assert counts(review) == {"Yes": 1, "No": 0, "Maybe": 0}
         html = poll_html(response)
         assert "Thanks: your vote is counted." in html
+        # Once, inside the poll: not again among the page's messages at the top.
+        assert response.content.decode().count("Thanks: your vote is counted.") == 1
         assert "<form" not in html  # results instead of the form
         assert "100%" in html and "1 vote<" in html and "Your vote" in html
         assert "reader" in client.cookies  # the browser now carries its reader id

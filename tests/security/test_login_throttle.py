@@ -20,6 +20,7 @@ def test_five_failures_lock_the_account_from_that_address(client, editor, settin
     locked = attempt(client, "editor", "wrong password")
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+    assert "is paused for 15 minutes" in locked.content.decode()  # DJANGO_LOGIN_COOLOFF
     # Even the right password is refused while locked out.
     assert attempt(client, "editor", "correct horse battery").status_code == 429
     # The same account from another address is not locked out.
