@@ -276,16 +276,21 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+class CommentStatus(models.TextChoices):
+    """A comment's status, spelled Comment.Status (module level so Meta can name it)."""
+
+    PUBLISHED = "published", "Published"
+    PENDING = "pending", "Awaiting moderation"
+    REMOVED = "removed", "Removed"
+    DELETED = "deleted", "Deleted by its author"
+
+
 #: The statuses in which a comment's author may still edit it (within the window).
-OWN_EDITABLE = frozenset({"published", "pending"})
+OWN_EDITABLE = frozenset({CommentStatus.PUBLISHED, CommentStatus.PENDING})
 
 
 class Comment(models.Model):
-    class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        PENDING = "pending", "Awaiting moderation"
-        REMOVED = "removed", "Removed"
-        DELETED = "deleted", "Deleted by its author"
+    Status = CommentStatus
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -397,7 +402,7 @@ class Comment(models.Model):
                 name="comment_reply_has_no_rating",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["published", "pending", "removed", "deleted"]),
+                condition=Q(status__in=CommentStatus.values),
                 name="comment_status_known",
             ),
             models.UniqueConstraint(
@@ -480,6 +485,17 @@ class Report(models.Model):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
 
 
+class LoggedAction(models.TextChoices):
+    """What a moderation log line records, spelled ModerationAction.Action."""
+
+    REMOVE = "remove", "Removed"
+    RESTORE = "restore", "Restored"
+    APPROVE = "approve", "Approved"
+    HIDE = "hide", "Hidden by reports"
+    PURGE = "purge", "Purged"
+    BAN = "ban", "Banned its author"
+
+
 class ModerationAction(models.Model):
     """One line of the moderation log: who did what to which comment, when and why.
 
@@ -488,13 +504,7 @@ class ModerationAction(models.Model):
     what it was about after a purge deletes the comment.
     """
 
-    class Action(models.TextChoices):
-        REMOVE = "remove", "Removed"
-        RESTORE = "restore", "Restored"
-        APPROVE = "approve", "Approved"
-        HIDE = "hide", "Hidden by reports"
-        PURGE = "purge", "Purged"
-        BAN = "ban", "Banned its author"
+    Action = LoggedAction
 
     created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
     action = models.CharField(max_length=10, choices=Action)
@@ -531,7 +541,7 @@ class ModerationAction(models.Model):
         verbose_name_plural = "moderation log"
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["remove", "restore", "approve", "hide", "purge", "ban"]),
+                condition=Q(action__in=LoggedAction.values),
                 name="moderation_action_known",
             ),
         ]

@@ -34,6 +34,7 @@ from comments.signals import comments_changed
 from reviews.models import Review
 
 MODERATE = "comments.moderate_comment"
+Action = ModerationAction.Action
 
 #: A comment with more links than this waits for a moderator.
 MAX_LINKS = 2
@@ -524,7 +525,7 @@ def _apply(comment: Comment, current: Comment, **changes) -> None:
 def _log(
     *,
     comment: Comment,
-    action: str,
+    action: Action,
     by: AbstractBaseUser | None,
     by_name: str = "",
     reason: str = "",
@@ -585,7 +586,7 @@ def comment_remove(
         _resolve_reports(current, now)
         if tell_author:
             decision_notify(comment=current, was=was)
-        return _log(comment=current, action="remove", by=by, reason=reason, note=note)
+        return _log(comment=current, action=Action.REMOVE, by=by, reason=reason, note=note)
 
 
 def decision_notify(*, comment: Comment, was: str) -> bool:
@@ -656,7 +657,7 @@ def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationActi
             removal_reason="",
             removal_note="",
         )
-        return _log(comment=current, action="restore", by=by)
+        return _log(comment=current, action=Action.RESTORE, by=by)
 
 
 def comment_approve(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
@@ -673,7 +674,7 @@ def comment_approve(*, comment: Comment, by: AbstractBaseUser) -> ModerationActi
         _apply(comment, current, status=Comment.Status.PUBLISHED)
         _resolve_reports(current, timezone.now())
         reply_notify(reply=current)
-        return _log(comment=current, action="approve", by=by)
+        return _log(comment=current, action=Action.APPROVE, by=by)
 
 
 BAN_LENGTHS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "forever": None}
@@ -713,7 +714,7 @@ def commenter_ban(
         )
         _log(
             comment=comment,
-            action="ban",
+            action=Action.BAN,
             by=by,
             reason=reason,
             note=text.excerpt(f"{label}: {note}" if note else label, 500),
@@ -763,7 +764,7 @@ def comment_report(
                 )
                 _log(
                     comment=current,
-                    action="hide",
+                    action=Action.HIDE,
                     by=None,
                     by_name="readers' reports",
                     reason=reason,
@@ -795,7 +796,7 @@ def comment_purge(*, comment: Comment, by: AbstractBaseUser, note: str = "") -> 
                 f"Comment {current.pk} has {replies} repl{'y' if replies == 1 else 'ies'}: "
                 "purge those first, or remove the comment instead (the thread is kept)."
             )
-        entry = _log(comment=current, action="purge", by=by, note=note, keep_link=False)
+        entry = _log(comment=current, action=Action.PURGE, by=by, note=note, keep_link=False)
         current.delete()  # its reports go with it (CASCADE); older log lines keep their copy
         return entry
 
@@ -859,7 +860,7 @@ def commenter_erase(*, email: str, remove_text: bool) -> int:
         for comment in Comment.objects.filter(pk__in=newly_removed):
             _log(
                 comment=comment,
-                action="remove",
+                action=Action.REMOVE,
                 by=None,
                 by_name="erase_commenter",
                 reason=Reason.PERSONAL_DATA,

@@ -56,6 +56,7 @@ def _confirm(request, comment: Comment, action: str, *, form=None, status: int =
             "comment": comment,
             "review": comment.review,
             "action": action,
+            "Status": Comment.Status,
             "form": form,
             "next": back,
             "back": back,
