@@ -149,8 +149,10 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     def get_queryset(self, request):
         open_reports = Report.objects.filter(resolved_at__isnull=True).order_by("created_at")
         # Not super(): it would order by get_ordering()'s names before they are annotated.
-        return Comment.objects.moderation_queue().prefetch_related(
-            Prefetch("reports", queryset=open_reports, to_attr="open_list")
+        return (
+            Comment.objects.moderation_queue()
+            .with_removal()
+            .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_list"))
         )
 
     def get_ordering(self, request):
@@ -206,7 +208,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def state(self, comment: Comment) -> str:
         if comment.status == Comment.Status.REMOVED and comment.removal_reason:
-            return f"Removed ({comment.get_removal_reason_display().lower()})"
+            return f"Removed ({comment.removal_reason_label.lower()})"
         if comment.status == Comment.Status.PENDING and comment.hold_reason:
             return f"Awaiting moderation ({comment.get_hold_reason_display().lower()})"
         return comment.get_status_display()
@@ -237,9 +239,23 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         )
         return format_html("{}{}", counts, format_html("<ul>{}</ul>", bans) if history.bans else "")
 
+    # What the latest removal recorded, from the log (Comment.objects.with_removal()).
+
+    @admin.display(description="Removal reason")
+    def removal_reason(self, comment: Comment) -> str:
+        return comment.removal_reason_label
+
+    @admin.display(description="Removal note")
+    def removal_note(self, comment: Comment) -> str:
+        return comment.removal_note
+
     @admin.display(description="Removed by")
     def removed_by_name(self, comment: Comment) -> str:
-        return comment.removed_by.get_username() if comment.removed_by else "—"
+        return comment.removed_by_name or "—"
+
+    @admin.display(description="Removed at")
+    def removed_at(self, comment: Comment):
+        return comment.removed_at
 
     @admin.display(description="Moderate")
     def moderate(self, comment: Comment) -> str:

@@ -29,7 +29,7 @@ def moderator_required(view):
 
 
 def _comment(pk) -> Comment:
-    return get_object_or_404(Comment.objects.select_related("review", "removed_by"), pk=pk)
+    return get_object_or_404(Comment.objects.select_related("review").with_removal(), pk=pk)
 
 
 def _back(request, comment: Comment) -> str:
