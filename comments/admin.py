@@ -347,9 +347,9 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         _bulk_flag does, then say how many changed and how many were left as they were
         (the service returned None) or refused.
 
-        With ask (a form class: its fields are the service's other arguments), the site's
-        confirmation page comes first, as delete_selected's does; the POST it sends back
-        carries "confirm".
+        With ask (a form class: its fields are the service's other arguments), the
+        confirmation the site's moderation pages use comes first, as delete_selected's
+        page does; the POST it sends back carries "confirm".
         """
         data = {}
         if ask is not None:
