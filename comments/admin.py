@@ -5,10 +5,11 @@ through the moderation actions, which call comments.services (the same functions
 site's buttons call) and are offered only to users holding comments.moderate_comment.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import F, Prefetch
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -29,6 +30,7 @@ from comments.models import (
 )
 from comments.templatetags.comments_tags import ago
 from comments.text import excerpt
+from comments.views.moderation import confirmation
 
 QUEUE_TITLE = "Comments: awaiting moderation and reported first"
 # The comment's page, all read-only. Foreign keys are shown through methods: the admin
@@ -149,8 +151,10 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     def get_queryset(self, request):
         open_reports = Report.objects.filter(resolved_at__isnull=True).order_by("created_at")
         # Not super(): it would order by get_ordering()'s names before they are annotated.
-        return Comment.objects.moderation_queue().prefetch_related(
-            Prefetch("reports", queryset=open_reports, to_attr="open_list")
+        return (
+            Comment.objects.moderation_queue()
+            .with_removal()
+            .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_list"))
         )
 
     def get_ordering(self, request):
@@ -206,7 +210,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def state(self, comment: Comment) -> str:
         if comment.status == Comment.Status.REMOVED and comment.removal_reason:
-            return f"Removed ({comment.get_removal_reason_display().lower()})"
+            return f"Removed ({comment.removal_reason_label.lower()})"
         if comment.status == Comment.Status.PENDING and comment.hold_reason:
             return f"Awaiting moderation ({comment.get_hold_reason_display().lower()})"
         return comment.get_status_display()
@@ -237,9 +241,23 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         )
         return format_html("{}{}", counts, format_html("<ul>{}</ul>", bans) if history.bans else "")
 
+    # What the latest removal recorded, from the log (Comment.objects.with_removal()).
+
+    @admin.display(description="Removal reason")
+    def removal_reason(self, comment: Comment) -> str:
+        return comment.removal_reason_label
+
+    @admin.display(description="Removal note")
+    def removal_note(self, comment: Comment) -> str:
+        return comment.removal_note
+
     @admin.display(description="Removed by")
     def removed_by_name(self, comment: Comment) -> str:
-        return comment.removed_by.get_username() if comment.removed_by else "—"
+        return comment.removed_by_name or "—"
+
+    @admin.display(description="Removed at")
+    def removed_at(self, comment: Comment):
+        return comment.removed_at
 
     @admin.display(description="Moderate")
     def moderate(self, comment: Comment) -> str:
@@ -261,119 +279,115 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
 
     # --- Actions ----------------------------------------------------------------------
 
-    def _intermediate(self, request, queryset, *, action: str, title: str, template: str, **extra):
-        """A confirmation page between the list and the action, as delete_selected has."""
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "changelist_url": reverse("admin:comments_comment_changelist"),
-            **extra,
-        }
-        return TemplateResponse(request, f"admin/comments/comment/{template}", context)
-
     @admin.action(permissions=["moderate"], description="Remove selected comments")
     def remove_selected(self, request, queryset):
-        confirmed = "confirm" in request.POST
-        form = RemoveForm(request.POST if confirmed else None)
-        if not (confirmed and form.is_valid()):
-            return self._intermediate(
-                request,
-                queryset,
-                action="remove_selected",
-                title="Remove these comments?",
-                template="remove_selected.html",
-                form=form,
-            )
-        removed = skipped = 0
-        for comment in queryset:
-            entry = services.comment_remove(
-                comment=comment,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                tell_author=form.cleaned_data["tell_author"],
-            )
-            removed, skipped = (removed + 1, skipped) if entry else (removed, skipped + 1)
-        self._report(request, removed, "Removed", skipped, "already removed")
-
-    @admin.action(permissions=["moderate"], description="Ban the authors of selected comments")
-    def ban_selected(self, request, queryset):
-        confirmed = "confirm" in request.POST
-        form = BanForm(request.POST if confirmed else None)
-        if not (confirmed and form.is_valid()):
-            return self._intermediate(
-                request,
-                queryset,
-                action="ban_selected",
-                title="Ban the authors of these comments?",
-                template="ban_selected.html",
-                form=form,
-            )
-        for comment in queryset:  # BanForm's fields are commenter_ban's arguments
-            services.commenter_ban(comment=comment, by=request.user, **form.cleaned_data)
-        count = queryset.count()
-        self.message_user(
+        return self._bulk(
             request,
-            f"Banned the {_plural(count, 'author', 'authors')} "
-            f"{Ban.Length(form.cleaned_data['length']).label.lower()}.",
-            messages.SUCCESS,
+            queryset,
+            "remove",
+            services.comment_remove,
+            ask=RemoveForm,
+            done=lambda count, _: f"Removed {_plural(count, 'comment', 'comments')}.",
+            unchanged="already removed",
         )
 
     @admin.action(permissions=["moderate"], description="Restore selected comments")
     def restore_selected(self, request, queryset):
-        done = sum(
-            1 for c in queryset if services.comment_restore(comment=c, by=request.user) is not None
+        return self._bulk(
+            request,
+            queryset,
+            "restore",
+            services.comment_restore,
+            done=lambda count, _: f"Restored {_plural(count, 'comment', 'comments')}.",
+            unchanged="not removed",
         )
-        self._report(request, done, "Restored", queryset.count() - done, "not removed")
 
     @admin.action(permissions=["moderate"], description="Approve selected comments")
     def approve_selected(self, request, queryset):
-        done = sum(
-            1 for c in queryset if services.comment_approve(comment=c, by=request.user) is not None
+        return self._bulk(
+            request,
+            queryset,
+            "approve",
+            services.comment_approve,
+            done=lambda count, _: f"Approved {_plural(count, 'comment', 'comments')}.",
+            unchanged="not awaiting moderation",
         )
-        self._report(request, done, "Approved", queryset.count() - done, "not awaiting moderation")
+
+    @admin.action(permissions=["moderate"], description="Ban the authors of selected comments")
+    def ban_selected(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            "ban",
+            services.commenter_ban,
+            ask=BanForm,
+            done=lambda count, data: (
+                f"Banned the {_plural(count, 'author', 'authors')} "
+                f"{Ban.Length(data['length']).label.lower()}."
+            ),
+        )
 
     @admin.action(permissions=["purge"], description="Purge selected comments permanently")
     def purge_selected(self, request, queryset):
-        if "confirm" not in request.POST:
-            return self._intermediate(
-                request,
-                queryset,
-                action="purge_selected",
-                title="Purge these comments permanently?",
-                template="purge_selected.html",
-            )
-        purged = 0
-        # Replies first, so a thread selected whole can go in one action.
-        for comment in queryset.order_by(F("parent_id").asc(nulls_last=True), "pk"):
+        return self._bulk(
+            request,
+            # Replies first, so a thread selected whole can go in one action.
+            queryset.order_by(F("parent_id").asc(nulls_last=True), "pk"),
+            "purge",
+            services.comment_purge,
+            ask=forms.Form,  # nothing to fill in, but it cannot be undone: ask first
+            done=lambda count, _: (
+                f"Purged {_plural(count, 'comment', 'comments')}; the "
+                "moderation log keeps a line for each."
+            ),
+        )
+
+    def _bulk(self, request, queryset, action: str, service, *, done, unchanged="", ask=None):
+        """Apply one moderation service to each selected comment, as django-contrib-comments'
+        _bulk_flag does, then say how many changed and how many were left as they were
+        (the service returned None) or refused.
+
+        With ask (a form class: its fields are the service's other arguments), the
+        confirmation the site's moderation pages use comes first, as delete_selected's
+        page does; the POST it sends back carries "confirm".
+        """
+        data = {}
+        if ask is not None:
+            confirmed = "confirm" in request.POST
+            form = ask(request.POST if confirmed else None)
+            if not (confirmed and form.is_valid()):
+                selected = list(queryset)
+                return confirmation(
+                    request,
+                    action=action,
+                    comments=selected,
+                    template="admin/comments/comment/confirm.html",
+                    back=request.get_full_path(),
+                    hidden=[
+                        *((ACTION_CHECKBOX_NAME, str(comment.pk)) for comment in selected),
+                        ("action", f"{action}_selected"),
+                        ("confirm", "yes"),
+                    ],
+                    form=form,
+                    opts=self.model._meta,
+                    **self.admin_site.each_context(request),
+                )
+            data = form.cleaned_data
+        changed = left = 0
+        for comment in queryset:
             try:
-                services.comment_purge(comment=comment, by=request.user)
+                result = service(comment=comment, by=request.user, **data)
             except services.PurgeRefused as refused:
                 self.message_user(request, str(refused), messages.WARNING)
-            else:
-                purged += 1
-        if purged:
+                continue
+            changed, left = (changed + 1, left) if result is not None else (changed, left + 1)
+        if changed:
+            self.message_user(request, done(changed, data), messages.SUCCESS)
+        if left:
             self.message_user(
                 request,
-                f"Purged {_plural(purged, 'comment', 'comments')}; the moderation log "
-                "keeps a line for each.",
-                messages.SUCCESS,
-            )
-
-    def _report(self, request, done: int, verb: str, skipped: int, why: str) -> None:
-        if done:
-            self.message_user(
-                request, f"{verb} {_plural(done, 'comment', 'comments')}.", messages.SUCCESS
-            )
-        if skipped:
-            self.message_user(
-                request,
-                f"{_plural(skipped, 'comment was', 'comments were')} {why}: nothing changed "
-                f"for {'it' if skipped == 1 else 'them'}.",
+                f"{_plural(left, 'comment was', 'comments were')} {unchanged}: nothing changed "
+                f"for {'it' if left == 1 else 'them'}.",
                 messages.INFO,
             )
 

@@ -3,9 +3,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from reviews.models import Review, star_average
@@ -141,6 +142,27 @@ class CommentQuerySet(models.QuerySet):
             open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
         )
 
+    def with_removal(self):
+        """Annotate what the latest removal recorded in the moderation log (the one place a
+        removal is kept): removal_reason, removal_note, removed_at and removed_by_name (the
+        moderator's username; None when the site removed it). Only meaningful on a removed
+        comment: a restored one keeps its past removal in the log.
+
+        Correlated subqueries in the same SELECT, so reading them costs no query.
+        """
+        latest = ModerationAction.objects.filter(
+            comment=OuterRef("pk"), action=ModerationAction.Action.REMOVE
+        ).order_by("-created_at", "-pk")
+        columns = {
+            "removal_reason": "reason",
+            "removal_note": "note",
+            "removed_at": "created_at",
+            "removed_by_name": f"moderator__{get_user_model().USERNAME_FIELD}",
+        }
+        return self.annotate(
+            **{name: Subquery(latest.values(column)[:1]) for name, column in columns.items()}
+        )
+
     def for_review_page(self, review: Review, *, moderator: bool = False, sort: str = "newest"):
         """Top-level comments of a review, editor's picks first, then newest first (or
         oldest, or best: highest-rated, then most replied): what the page lists (its
@@ -236,7 +258,7 @@ class CommentQuerySet(models.QuerySet):
         page_ids may be a sliced queryset of ids, which becomes a subquery.
         """
         if moderator:
-            rows = self.with_open_reports().select_related("removed_by")
+            rows = self.with_open_reports().with_removal()
             replies = Q(parent__in=page_ids)
         else:
             rows = self
@@ -276,16 +298,21 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+class CommentStatus(models.TextChoices):
+    """A comment's status, spelled Comment.Status (module level so Meta can name it)."""
+
+    PUBLISHED = "published", "Published"
+    PENDING = "pending", "Awaiting moderation"
+    REMOVED = "removed", "Removed"
+    DELETED = "deleted", "Deleted by its author"
+
+
 #: The statuses in which a comment's author may still edit it (within the window).
-OWN_EDITABLE = frozenset({"published", "pending"})
+OWN_EDITABLE = frozenset({CommentStatus.PUBLISHED, CommentStatus.PENDING})
 
 
 class Comment(models.Model):
-    class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        PENDING = "pending", "Awaiting moderation"
-        REMOVED = "removed", "Removed"
-        DELETED = "deleted", "Deleted by its author"
+    Status = CommentStatus
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -326,20 +353,9 @@ class Comment(models.Model):
     reader = models.CharField(
         max_length=64,
         db_index=True,
-        help_text="Who posted it (reviewsite.readers): the account, or a hash of the "
+        help_text="Who posted it (readers.identity): the account, or a hash of the "
         "anonymous reader's cookie.",
     )
-    removed_at = models.DateTimeField(null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The moderator who removed it; the moderation log keeps every action.",
-    )
-    removal_reason = models.CharField(max_length=20, choices=Reason, blank=True)
-    removal_note = models.CharField(max_length=500, blank=True)
     hold_reason = models.CharField(
         max_length=20,
         choices=HoldReason,
@@ -397,7 +413,7 @@ class Comment(models.Model):
                 name="comment_reply_has_no_rating",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["published", "pending", "removed", "deleted"]),
+                condition=Q(status__in=CommentStatus.values),
                 name="comment_status_known",
             ),
             models.UniqueConstraint(
@@ -441,6 +457,11 @@ class Comment(models.Model):
     def is_editable(self, now=None) -> bool:
         return self.status in OWN_EDITABLE and (now or timezone.now()) < self.edit_until
 
+    @property
+    def removal_reason_label(self) -> str:
+        """The latest removal's reason as moderators read it ("Spam"); needs with_removal()."""
+        return Reason(self.removal_reason).label if self.removal_reason else ""
+
 
 class Report(models.Model):
     """A reader's report that a comment breaks the rules. Enough open reports hide the
@@ -448,7 +469,7 @@ class Report(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reader = models.CharField(
-        max_length=64, help_text="Who reported it (reviewsite.readers); one report per reader."
+        max_length=64, help_text="Who reported it (readers.identity); one report per reader."
     )
     reason = models.CharField(max_length=20, choices=Reason)
     note = models.CharField(max_length=500, blank=True)
@@ -480,6 +501,17 @@ class Report(models.Model):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
 
 
+class LoggedAction(models.TextChoices):
+    """What a moderation log line records, spelled ModerationAction.Action."""
+
+    REMOVE = "remove", "Removed"
+    RESTORE = "restore", "Restored"
+    APPROVE = "approve", "Approved"
+    HIDE = "hide", "Hidden by reports"
+    PURGE = "purge", "Purged"
+    BAN = "ban", "Banned its author"
+
+
 class ModerationAction(models.Model):
     """One line of the moderation log: who did what to which comment, when and why.
 
@@ -488,13 +520,7 @@ class ModerationAction(models.Model):
     what it was about after a purge deletes the comment.
     """
 
-    class Action(models.TextChoices):
-        REMOVE = "remove", "Removed"
-        RESTORE = "restore", "Restored"
-        APPROVE = "approve", "Approved"
-        HIDE = "hide", "Hidden by reports"
-        PURGE = "purge", "Purged"
-        BAN = "ban", "Banned its author"
+    Action = LoggedAction
 
     created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
     action = models.CharField(max_length=10, choices=Action)
@@ -531,7 +557,7 @@ class ModerationAction(models.Model):
         verbose_name_plural = "moderation log"
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["remove", "restore", "approve", "hide", "purge", "ban"]),
+                condition=Q(action__in=LoggedAction.values),
                 name="moderation_action_known",
             ),
         ]

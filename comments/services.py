@@ -34,6 +34,7 @@ from comments.signals import comments_changed
 from reviews.models import Review
 
 MODERATE = "comments.moderate_comment"
+Action = ModerationAction.Action
 
 #: A comment with more links than this waits for a moderator.
 MAX_LINKS = 2
@@ -490,14 +491,8 @@ def moderator_alerts_set(
 # --- Moderation ---------------------------------------------------------------------------
 
 #: The fields a moderation action changes; everything else about a comment is the reader's.
-MODERATION_FIELDS = [
-    "status",
-    "removed_at",
-    "removed_by",
-    "removal_reason",
-    "removal_note",
-    "hold_reason",
-]
+#: Who acted, when and why is recorded only in the moderation log (ModerationAction).
+MODERATION_FIELDS = ["status", "hold_reason"]
 
 
 def _check_moderator(user: AbstractBaseUser) -> None:
@@ -524,7 +519,7 @@ def _apply(comment: Comment, current: Comment, **changes) -> None:
 def _log(
     *,
     comment: Comment,
-    action: str,
+    action: Action,
     by: AbstractBaseUser | None,
     by_name: str = "",
     reason: str = "",
@@ -557,7 +552,7 @@ def comment_remove(
     note: str = "",
     tell_author: bool = False,
 ) -> ModerationAction | None:
-    """Take a comment off the page, recording who removed it, when and why.
+    """Take a comment off the page, recording who removed it, when and why in the log.
 
     A soft delete: text, author details and rating stay in the row (the rating stops
     counting because only published comments count), so comment_restore can undo it.
@@ -572,23 +567,14 @@ def comment_remove(
         if current.status in (Comment.Status.REMOVED, Comment.Status.DELETED):
             return None
         was = current.status
-        now = timezone.now()
-        _apply(
-            comment,
-            current,
-            status=Comment.Status.REMOVED,
-            removed_at=now,
-            removed_by=by,
-            removal_reason=reason,
-            removal_note=note,
-        )
-        _resolve_reports(current, now)
+        _apply(comment, current, status=Comment.Status.REMOVED)
+        _resolve_reports(current, timezone.now())
         if tell_author:
-            decision_notify(comment=current, was=was)
-        return _log(comment=current, action="remove", by=by, reason=reason, note=note)
+            decision_notify(comment=current, was=was, reason=reason)
+        return _log(comment=current, action=Action.REMOVE, by=by, reason=reason, note=note)
 
 
-def decision_notify(*, comment: Comment, was: str) -> bool:
+def decision_notify(*, comment: Comment, was: str, reason: Reason) -> bool:
     """E-mail a comment's author that a moderator removed it (or, if it was waiting,
     rejected it) and why, as the EU Digital Services Act's statement of reasons asks;
     True if queued. Only to an address its owner confirmed: an address typed in the form
@@ -609,7 +595,7 @@ def decision_notify(*, comment: Comment, was: str) -> bool:
             "comment": comment,
             "review": comment.review,
             "rejected": rejected,
-            "reason": comment.get_removal_reason_display(),
+            "reason": reason.label,
         },
         unsubscribe_url=mail.unsubscribe_url(email),
     )
@@ -639,7 +625,7 @@ def comment_pin(*, comment: Comment, by: AbstractBaseUser, pinned: bool) -> bool
 def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
     """Put a removed comment back on the page; its rating counts again.
 
-    The removal's who/when/why are cleared from the comment (the log keeps them).
+    The removal's who/when/why stay where they were recorded, in the moderation log.
     Returns the log entry, or None when the comment was not removed.
     """
     _check_moderator(by)
@@ -647,16 +633,8 @@ def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationActi
         current = _locked(comment)
         if current.status != Comment.Status.REMOVED:
             return None
-        _apply(
-            comment,
-            current,
-            status=Comment.Status.PUBLISHED,
-            removed_at=None,
-            removed_by=None,
-            removal_reason="",
-            removal_note="",
-        )
-        return _log(comment=current, action="restore", by=by)
+        _apply(comment, current, status=Comment.Status.PUBLISHED)
+        return _log(comment=current, action=Action.RESTORE, by=by)
 
 
 def comment_approve(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
@@ -673,7 +651,7 @@ def comment_approve(*, comment: Comment, by: AbstractBaseUser) -> ModerationActi
         _apply(comment, current, status=Comment.Status.PUBLISHED)
         _resolve_reports(current, timezone.now())
         reply_notify(reply=current)
-        return _log(comment=current, action="approve", by=by)
+        return _log(comment=current, action=Action.APPROVE, by=by)
 
 
 BAN_LENGTHS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "forever": None}
@@ -713,7 +691,7 @@ def commenter_ban(
         )
         _log(
             comment=comment,
-            action="ban",
+            action=Action.BAN,
             by=by,
             reason=reason,
             note=text.excerpt(f"{label}: {note}" if note else label, 500),
@@ -763,7 +741,7 @@ def comment_report(
                 )
                 _log(
                     comment=current,
-                    action="hide",
+                    action=Action.HIDE,
                     by=None,
                     by_name="readers' reports",
                     reason=reason,
@@ -795,7 +773,7 @@ def comment_purge(*, comment: Comment, by: AbstractBaseUser, note: str = "") -> 
                 f"Comment {current.pk} has {replies} repl{'y' if replies == 1 else 'ies'}: "
                 "purge those first, or remove the comment instead (the thread is kept)."
             )
-        entry = _log(comment=current, action="purge", by=by, note=note, keep_link=False)
+        entry = _log(comment=current, action=Action.PURGE, by=by, note=note, keep_link=False)
         current.delete()  # its reports go with it (CASCADE); older log lines keep their copy
         return entry
 
@@ -843,23 +821,14 @@ def commenter_erase(*, email: str, remove_text: bool) -> int:
         comments_changed(comments.values_list("review_id", flat=True).distinct())
         if not remove_text:
             return comments.update(**changes)
-        now = timezone.now()
         newly_removed = list(
             comments.exclude(status=Comment.Status.REMOVED).values_list("pk", flat=True)
         )
-        count = comments.update(
-            **changes,
-            body=REMOVED_TEXT,
-            status=Comment.Status.REMOVED,
-            removed_at=now,
-            removed_by=None,
-            removal_reason=Reason.PERSONAL_DATA,
-            removal_note="",
-        )
+        count = comments.update(**changes, body=REMOVED_TEXT, status=Comment.Status.REMOVED)
         for comment in Comment.objects.filter(pk__in=newly_removed):
             _log(
                 comment=comment,
-                action="remove",
+                action=Action.REMOVE,
                 by=None,
                 by_name="erase_commenter",
                 reason=Reason.PERSONAL_DATA,

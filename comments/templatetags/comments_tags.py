@@ -138,6 +138,7 @@ def comment_section(context, review: Review) -> dict:
         "live": review.is_live,
         "moderator": moderator,
         "reasons": Reason.choices,
+        "Status": Comment.Status,  # templates compare comment.status with Status.REMOVED…
         "notices": notices,
         "comment_notices": comment_notices,
         "csrf_token": context.get("csrf_token"),

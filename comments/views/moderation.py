@@ -10,6 +10,7 @@ comments.moderate_comment gets 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,7 +30,7 @@ def moderator_required(view):
 
 
 def _comment(pk) -> Comment:
-    return get_object_or_404(Comment.objects.select_related("review", "removed_by"), pk=pk)
+    return get_object_or_404(Comment.objects.select_related("review").with_removal(), pk=pk)
 
 
 def _back(request, comment: Comment) -> str:
@@ -42,24 +43,74 @@ def _back(request, comment: Comment) -> str:
     return comment.page_url(moderator=True)
 
 
-def _confirm(request, comment: Comment, action: str, *, form=None, status: int = 200):
-    """The confirmation page (GET, or a POST whose reason was missing).
+#: What a confirmation asks and what its button says, for one comment, then for several
+#: (the admin's bulk actions; {n}: how many).
+CONFIRMATIONS = {
+    "remove": (
+        ("Remove this comment?", "Remove comment"),
+        ("Remove these comments?", "Remove {n} comments"),
+    ),
+    "restore": (("Restore this comment?", "Restore comment"),),
+    "approve": (("Approve this comment?", "Approve comment"),),
+    "ban": (
+        ("Ban the author of this comment?", "Ban author"),
+        ("Ban the authors of these comments?", "Ban {n} authors"),
+    ),
+    "purge": (
+        ("Purge this comment permanently?", "Yes, purge permanently"),
+        ("Purge these comments permanently?", "Yes, purge permanently"),
+    ),
+}
 
-    Templates: comments/confirm_moderation.html
-    Context: comment, review, action ("remove" / "restore" / "approve"), form, next, back
+
+def confirmation(
+    request,
+    *,
+    action: str,
+    comments: list[Comment],
+    template: str,
+    back: str,
+    hidden: list[tuple[str, str]],
+    form=None,
+    status: int = 200,
+    **context,
+) -> TemplateResponse:
+    """The page that asks before a moderation action: these views' GET pages (one comment)
+    and the admin's bulk actions (the selected ones). It shows what the action acts on,
+    what will happen and the fields it needs, and changes nothing; its form POSTs back to
+    the same address with the hidden fields.
+
+    Templates: comments/confirm_moderation.html (the site's), admin/comments/comment/
+    confirm.html (the admin's); both include comments/includes/confirm.html
+    Context: action, comments, comment (if only one), title, submit, form, hidden, back
     """
+    one = comments[0] if len(comments) == 1 else None
+    title, submit = CONFIRMATIONS[action][0 if one else 1]
+    context |= {
+        "action": action,
+        "comments": comments,
+        "comment": one,
+        "title": title,
+        "submit": submit.format(n=len(comments)),
+        "form": form,
+        "hidden": hidden,
+        "back": back,
+        "Status": Comment.Status,
+    }
+    return TemplateResponse(request, template, context, status=status)
+
+
+def _confirm(request, comment: Comment, action: str, *, form=None, status: int = 200):
+    """This site's confirmation page (GET, or a POST whose reason was missing)."""
     back = _back(request, comment)
-    return render(
+    return confirmation(
         request,
-        "comments/confirm_moderation.html",
-        {
-            "comment": comment,
-            "review": comment.review,
-            "action": action,
-            "form": form,
-            "next": back,
-            "back": back,
-        },
+        action=action,
+        comments=[comment],
+        template="comments/confirm_moderation.html",
+        back=back,
+        hidden=[("next", back)],
+        form=form,
         status=status,
     )
 
@@ -76,13 +127,8 @@ def remove(request, pk):
     form = RemoveForm(request.POST)
     if not form.is_valid():
         return _confirm(request, comment, "remove", form=form, status=400)
-    entry = services.comment_remove(
-        comment=comment,
-        by=request.user,
-        reason=form.cleaned_data["reason"],
-        note=form.cleaned_data["note"],
-        tell_author=form.cleaned_data["tell_author"],
-    )
+    # RemoveForm's fields are exactly comment_remove's arguments.
+    entry = services.comment_remove(comment=comment, by=request.user, **form.cleaned_data)
     if entry is None:  # another moderator was quicker
         notify(request, messages.INFO, ALREADY_REMOVED, comment=comment)
     else:

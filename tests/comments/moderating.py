@@ -30,21 +30,54 @@ def make_thread() -> Thread:
         pending=make_comment(
             review, name="Linky", body="Visit my site", rating=2, status=Comment.Status.PENDING
         ),
-        removed=make_comment(
-            review,
-            name="Rude",
-            body="You are all wrong.",
-            rating=1,
-            status=Comment.Status.REMOVED,
-            removal_reason="abuse",
+        removed=make_removed(
+            review, name="Rude", body="You are all wrong.", rating=1, reason="abuse"
         ),
     )
+
+
+#: Who removed make_removed's comments, before the test began.
+EARLIER = "a former moderator"
+
+
+def logged():
+    """The moderation log's lines, but for those make_removed wrote before the test."""
+    return ModerationAction.objects.exclude(moderator_name=EARLIER)
+
+
+def make_removed(review: Review, *, reason: str, note: str = "", **fields) -> Comment:
+    """A removed comment and the moderation log's line for its removal (where the queue
+    reads its reason from), as comment_remove leaves them."""
+    comment = make_comment(review, status=Comment.Status.REMOVED, **fields)
+    ModerationAction.objects.create(
+        action=ModerationAction.Action.REMOVE,
+        moderator_name=EARLIER,
+        comment=comment,
+        comment_number=comment.pk,
+        review=review,
+        comment_name=comment.name,
+        comment_excerpt=comment.body[:200],
+        reason=reason,
+        note=note,
+    )
+    return comment
+
+
+def removal(comment: Comment) -> tuple:
+    """(status, reason, note, moderator's username) of a comment and its latest removal,
+    as the moderation queue reads them."""
+    row = Comment.objects.with_removal().get(pk=comment.pk)
+    return row.status, row.removal_reason, row.removal_note, row.removed_by_name
 
 
 def snapshot() -> tuple:
     """Every comment's state, the log and the reports: equal snapshots mean nothing changed."""
     return (
-        sorted(Comment.objects.values_list("pk", "status", "removal_reason", "removal_note")),
+        sorted(
+            Comment.objects.with_removal().values_list(
+                "pk", "status", "removal_reason", "removal_note"
+            )
+        ),
         ModerationAction.objects.count(),
         Report.objects.count(),
     )
