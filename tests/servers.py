@@ -42,6 +42,17 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
+def wait_until(condition, seconds: float) -> bool:
+    """Poll condition() until it is true (True) or seconds have passed (False)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if condition():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket() as sock:

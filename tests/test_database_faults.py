@@ -34,6 +34,7 @@ from tests.servers import (
     redis_server,
     running,
     varnish_server,
+    wait_until,
 )
 
 LOAD_SECONDS = 2  # before the stop and after the recovery
@@ -102,15 +103,13 @@ def site(cluster, production_env, tmp_path):
 
 
 def wait_healthy(url: str, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    def healthy() -> bool:
         try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return
+            return requests.get(url + "/healthz", timeout=2).status_code == 200
         except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not recover within {seconds} s")
+            return False
+
+    assert wait_until(healthy, seconds), f"{url} did not recover within {seconds} s"
 
 
 def test_through_a_stop_and_restart_every_answer_is_fast_and_counts_match_the_answers(

@@ -19,7 +19,14 @@ from reviews.models import Platform, Review
 from tests.conftest import require
 from tests.factories import make_comment, make_review, make_user
 from tests.forms import form_data
-from tests.servers import TcpRelay, app_server, free_port, shared_database_env, varnish_server
+from tests.servers import (
+    TcpRelay,
+    app_server,
+    free_port,
+    shared_database_env,
+    varnish_server,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,16 +42,6 @@ def start_pair(stack: ExitStack, production_env, **env) -> tuple[str, object]:
     app = stack.enter_context(app_server(server_env, port=app_port))
     wait_until(lambda: requests.get(cache.url + "/healthz", timeout=2).status_code == 200, 10)
     return cache.url, app
-
-
-def wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while True:
-        if condition():
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
 
 
 @pytest.fixture
