@@ -10,15 +10,17 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	2>/dev/null && { echo $$p; break; }; done)
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: help install install-dev run serve test lint format audit bench lighthouse clean
+.PHONY: help install install-dev run serve test test-fast lint format audit bench bench-follow lighthouse clean
 
 help:
 	@echo "make run    set up .venv, migrate, load demo content and accounts, serve on :$(PORT)"
-	@echo "make test   the whole test suite (DATABASE_URL or SQLite)"
+	@echo "make test   the whole test suite (DATABASE_URL or SQLite), on every core"
+	@echo "make test-fast  the suite without browser and system (real server) tests, on every core"
 	@echo "make serve  production-style: gunicorn behind Varnish, DJANGO_DEBUG=0, static via whitenoise"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load test of the review page against the framework's ceiling"
-	@echo "make lighthouse  Lighthouse scores of the demo review (mobile)"
+	@echo "make bench-follow  one review e-mailed to 10,000 followers: messages per second"
+	@echo "make lighthouse  Lighthouse scores of the home page and the demo review (mobile, light and dark)"
 	@echo "make audit  known vulnerabilities in installed packages; Django and Pillow up to date"
 
 $(BIN)/python:
@@ -46,8 +48,9 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style on this machine. Without DJANGO_SECRET_KEY a random key is kept in the
-# git-ignored .secret-key so sessions survive restarts. The task worker (e-mail) runs beside
-# gunicorn and is stopped when gunicorn (which takes over this shell's pid) ends.
+# git-ignored .secret-key so sessions survive restarts. scripts/serve.py (which takes over
+# this shell's pid) runs Varnish, gunicorn and the task worker, starts again any that ends,
+# and stops them all on Ctrl-C or SIGTERM.
 serve: install
 	@test -n "$$DJANGO_SECRET_KEY" -o -s .secret-key || $(BIN)/python -c \
 		"import secrets; print(secrets.token_urlsafe(50))" > .secret-key
@@ -57,9 +60,20 @@ serve: install
 	$(BIN)/python manage.py load_demo && \
 	PORT=$(PORT) exec $(BIN)/python scripts/serve.py
 
+# Tests run in one process per core (pytest-xdist; TEST_WORKERS=0 for one process). A file's
+# tests stay in one worker, so a module's servers start once. Each worker has its own test
+# database (pytest-django's _gw0, _gw1 suffixes) and, with REDIS_URL, its own redis-server.
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist loadfile)
+
 test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+# Everything but the browser tests and the system tests (real Varnish, gunicorn, PostgreSQL
+# clusters, SMTP and the task worker): the loop to run while working.
+test-fast: install-dev
+	$(BIN)/pytest $(XDIST) -m "not browser and not system" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -71,6 +85,9 @@ format: install-dev
 
 bench: install-dev
 	$(BIN)/python scripts/bench.py
+
+bench-follow: install-dev
+	$(BIN)/python scripts/bench_follow.py
 
 lighthouse: install
 	$(BIN)/python scripts/lighthouse.py

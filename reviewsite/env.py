@@ -151,4 +151,4 @@ def refuse_unknown() -> None:
     """Stop on a variable with one of our prefixes that nothing reads (a likely typo)."""
     for name in sorted(os.environ):
         if name.startswith(OWNED_PREFIXES) and name not in KNOWN and name not in FOREIGN:
-            fail(name, "is not a setting reviewsite knows; see the README's table of variables.")
+            fail(name, "is not a setting reviewsite knows; see docs/configuration.md.")

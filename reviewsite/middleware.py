@@ -118,38 +118,19 @@ class ReadableMethodNotAllowedMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response, admin included.
+    """Permissions-Policy and X-Frame-Options on every response, admin included.
 
     Django's SecurityMiddleware already sends nosniff, Referrer-Policy and
-    Cross-Origin-Opener-Policy, and XFrameOptionsMiddleware sends X-Frame-Options.
-    The policy allows no inline script and nothing from another origin except the
-    media origin when photos are served from a CDN or bucket.
+    Cross-Origin-Opener-Policy, XFrameOptionsMiddleware sends X-Frame-Options, and
+    django-csp's middleware the Content-Security-Policy (settings.CONTENT_SECURITY_POLICY).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csp = build_csp(settings.CSP_IMG_ORIGINS)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         # Static files are answered by whitenoise before XFrameOptionsMiddleware runs.
         response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response
-
-
-def build_csp(img_origins: list[str]) -> str:
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *img_origins],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
-    }
-    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())

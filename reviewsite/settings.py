@@ -1,7 +1,7 @@
 """reviewsite settings: one module, read from the environment.
 
 With nothing set, the site runs for development on an SQLite file in the project folder.
-Every variable is listed in the README; a malformed or unknown one stops start-up with
+Every variable is listed in docs/configuration.md; a malformed or unknown one stops start-up with
 one line naming it (see reviewsite/env.py).
 """
 
@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from reviewsite import cachebreaker, env, mediastorage
 
@@ -56,9 +57,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "reversion",
+    "csp",
     "reviews",
     "polls",
     "comments",
+    "follows",
+    "frontpage",
     "reviewsite",
 ]
 #: Demo content and accounts (`manage.py load_demo`, `create_demo_accounts`): on for
@@ -68,8 +72,11 @@ if env.boolean("REVIEWSITE_DEMO", default=True):
 
 MIDDLEWARE = [
     "reviewsite.middleware.RequestIdMiddleware",
+    # Every purge a request's writes cause, sent as one PURGE per cache (infra/freshness.py).
+    "infra.freshness.FreshnessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "reviewsite.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "reviewsite.middleware.RefuseNulMiddleware",
     "reviewsite.middleware.ReaderBodySizeMiddleware",
     # ETag from the content (and Last-Modified where a view sets it): a browser or proxy
@@ -157,13 +164,7 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
         "server_side_binding": env.boolean("DATABASE_SERVER_SIDE_BINDING", default=True),
     }
     if env.boolean("DATABASE_POOL", default=True):
-        from psycopg_pool.base import AttemptWithBackoff
-
-        # After a failed connection the pool waits 1 s, then 2, 4, 8… before trying
-        # again, so a site could take minutes to notice its database came back. Retry
-        # every second instead: a refused connection costs the database nothing. The pool
-        # has no option for it (docs/architecture.md; tests/test_private_apis.py).
-        AttemptWithBackoff.DELAY_BACKOFF = 1.0
+        # The backend retries a lost database every second (reviewsite/postgresql/base.py).
         # With CONN_HEALTH_CHECKS Django has the pool check each connection it hands out.
         _db["OPTIONS"]["pool"] = {
             "min_size": env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
@@ -204,6 +205,9 @@ CACHES = {
         if env.boolean("REVIEWSITE_FRAGMENT_CACHE", default=True)
         else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     ),
+    # No cache: for a page that must render every fragment afresh (a review's preview of
+    # text not saved yet), named in the template's {% cache … using=fragment_cache %}.
+    "nowhere": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # --- HTTP cache (Varnish or a CDN; infra/httpcache.py) ------------------------------
@@ -227,8 +231,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- Reader identity, rate limits and proxies -------------------------------------------
 
 #: Anonymous readers are told apart by a random id in this signed cookie.
-VOTER_COOKIE_NAME = "reader"
-VOTER_COOKIE_AGE = env.duration("REVIEWSITE_VOTER_COOKIE_AGE", "730d")
+READER_COOKIE_NAME = "reader"
+READER_COOKIE_AGE = env.duration("REVIEWSITE_VOTER_COOKIE_AGE", "730d")
+#: Set, for one review's address only, once a reader has commented, reported or reacted
+#: there: the ids of those comments, whose actions the HTTP cache then asks of the
+#: application for them (varnish/reviewsite.vcl; readers.identity.remember_own_page).
+OWN_COOKIE_NAME = "mine"
+#: Hints for the HTTP cache, never believed by the application: "voted" (for one review's
+#: address) names the answer the reader's vote counted, "named" says they have signed a
+#: comment. With them Varnish serves a returning reader's poll and comment form from
+#: copies shared by every reader in the same case (varnish/reviewsite.vcl).
+VOTED_COOKIE_NAME = "voted"
+NAMED_COOKIE_NAME = "named"
 
 #: REMOTE_ADDRs of reverse proxies whose X-Forwarded-For may be believed.
 TRUSTED_PROXIES = env.networks("DJANGO_TRUSTED_PROXIES")
@@ -242,6 +256,11 @@ RATELIMITS = {
     "comment-ip": env.rate("RATELIMIT_COMMENT_IP", "30/10m"),
     "comment-voter": env.rate("RATELIMIT_COMMENT_VOTER", "5/10m"),
     "report-ip": env.rate("RATELIMIT_REPORT_IP", "10/10m"),
+    "follow-ip": env.rate("RATELIMIT_FOLLOW_IP", "10/10m"),
+    # Reactions are one click each, so more are allowed; the per-IP ceiling is what keeps
+    # a script that throws its cookie away each time from inflating counts.
+    "reaction-ip": env.rate("RATELIMIT_REACTION_IP", "60/10m"),
+    "reaction-reader": env.rate("RATELIMIT_REACTION_READER", "30/10m"),
 }
 
 # --- Comments ---------------------------------------------------------------------------
@@ -249,7 +268,7 @@ RATELIMITS = {
 #: Words or phrases (comma-separated) that hold a comment for moderation.
 COMMENT_BLOCKLIST = [word.casefold() for word in env.listing("REVIEWSITE_COMMENT_BLOCKLIST")]
 #: A post sent sooner than this after the form was shown is refused (spam robots are quick).
-COMMENT_MIN_SECONDS = 3
+COMMENT_MIN_SECONDS = env.integer("REVIEWSITE_COMMENT_MIN_SECONDS", 3)
 #: A form older than this (seconds) is refused as expired. It must outlive any cached
 #: copy of the page that carries it (s-maxage + stale-while-revalidate + stale-if-error).
 COMMENT_FORM_MAX_AGE = max(
@@ -267,6 +286,11 @@ COMMENT_EDIT_MINUTES = env.integer("REVIEWSITE_COMMENT_EDIT_MINUTES", 15, minimu
 #: A commenter's comments wait for a moderator until this many of theirs were approved
 #: (0: nobody is pre-moderated).
 COMMENT_PREMODERATE = env.integer("REVIEWSITE_COMMENT_PREMODERATE", 1, minimum=0, maximum=100)
+#: How long a held comment usually waits, as the comment form tells readers ("usually
+#: within N hours"): a promise the moderators keep, so set it to what they manage.
+COMMENT_REVIEW_HOURS = env.integer("REVIEWSITE_COMMENT_REVIEW_HOURS", 12, minimum=1, maximum=720)
+#: The one reaction readers give a comment, as its button reads.
+REACTION_LABEL = env.string("REVIEWSITE_REACTION_LABEL", "Respect")[:30] or "Respect"
 #: Words or phrases (comma-separated) that refuse a comment outright.
 COMMENT_BANNED_WORDS = [word.casefold() for word in env.listing("REVIEWSITE_COMMENT_BANNED_WORDS")]
 
@@ -279,6 +303,10 @@ SITE_URL = env.url(
     f"http://127.0.0.1:{env.integer('PORT', 8000, minimum=1, maximum=65535)}",
     ("http", "https"),
 ).rstrip("/")
+#: The site is served at the root of its origin: the script prefix of every link (pages,
+#: cached fragments, e-mail) is this setting, never a request's SCRIPT_NAME, which a
+#: client could otherwise choose (gunicorn.conf.py and the VCL drop it as well).
+FORCE_SCRIPT_NAME = ""
 EMAIL_HOST = env.string("DJANGO_EMAIL_HOST")
 EMAIL_PORT = env.integer("DJANGO_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.string("DJANGO_EMAIL_HOST_USER")
@@ -300,6 +328,19 @@ MAIL_RETRY_DELAY = env.duration("REVIEWSITE_MAIL_RETRY_DELAY", "60s")
 # Django's Tasks framework (the django-tasks backport): tasks are rows in the site's own
 # database, run by `manage.py db_worker` (make run and make serve start one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Following by e-mail (docs/follow.md) -------------------------------------------------
+
+#: A new review goes to its followers at most this many messages a second, in batches of
+#: FOLLOW_MAIL_BATCH (one task each, spaced out to keep the rate).
+FOLLOW_MAIL_RATE = env.integer("REVIEWSITE_FOLLOW_MAIL_RATE", 20, minimum=1)
+FOLLOW_MAIL_BATCH = env.integer("REVIEWSITE_FOLLOW_MAIL_BATCH", 100, minimum=1, maximum=1000)
+#: A message claimed this long ago and still not marked sent is taken as lost with its
+#: worker and sent again by `manage.py send_follow_mail`.
+FOLLOW_MAIL_RECLAIM = env.duration("REVIEWSITE_FOLLOW_MAIL_RECLAIM", "15m")
+#: Only reviews first published this recently are announced (a site that starts following
+#: does not mail its back catalogue).
+FOLLOW_ANNOUNCE_WINDOW = env.duration("REVIEWSITE_FOLLOW_ANNOUNCE_WINDOW", "2d")
 
 # --- Passwords and accounts -------------------------------------------------------------
 
@@ -343,7 +384,7 @@ STATIC_ROOT = Path(env.string("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media"))).resolve()
-# A folder under MEDIA_ROOT, or an S3-compatible bucket with MEDIA_S3_BUCKET (README).
+# A folder under MEDIA_ROOT, or an S3-compatible bucket with MEDIA_S3_BUCKET (docs/operations.md).
 _default_storage, MEDIA_URL = mediastorage.from_environment()
 STORAGES = {
     "default": _default_storage,
@@ -381,9 +422,25 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_FAILURE_VIEW = "reviewsite.views.csrf_failure"
 #: Origins photos may come from besides our own (a CDN or bucket in DJANGO_MEDIA_URL).
-CSP_IMG_ORIGINS = (
+MEDIA_ORIGINS = (
     ["/".join(MEDIA_URL.split("/")[:3])] if MEDIA_URL.startswith(("http://", "https://")) else []
 )
+#: Sent by django-csp's middleware on every response, admin and static files included: no
+#: inline script and nothing from another origin except photos from the media origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"

@@ -27,9 +27,12 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    # Before reviews' own "": the edited front page answers "/" (reviews:list still names it).
+    path("", include("frontpage.urls")),
     path("", include("reviews.urls")),
     path("", include("polls.urls")),
     path("", include("comments.urls")),
+    path("", include("follows.urls")),
 ]
 
 if settings.SERVE_MEDIA:

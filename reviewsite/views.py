@@ -19,6 +19,11 @@ from django.views.decorators.http import require_safe
 from infra.database import DATABASE_UNAVAILABLE
 from infra.media import CACHE_CONTROL
 
+#: Sent with every "the database is down" 503 (and no other answer): the HTTP cache
+#: serves a stale copy only for an answer that says so, never for any other error
+#: (varnish/reviewsite.vcl, vcl_backend_response).
+UNAVAILABLE_HEADER = ("X-Unavailable", "database")
+
 #: Only these types are served from MEDIA_ROOT; anything else is a 404.
 MEDIA_TYPES = {
     ".jpg": "image/jpeg",
@@ -38,7 +43,9 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse(
-            {"status": "unavailable", "database": "down"}, status=503, headers={"Retry-After": "30"}
+            {"status": "unavailable", "database": "down"},
+            status=503,
+            headers={"Retry-After": "30", UNAVAILABLE_HEADER[0]: UNAVAILABLE_HEADER[1]},
         )
     return JsonResponse({"status": "ok", "database": "up"})
 
@@ -132,4 +139,5 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    response[UNAVAILABLE_HEADER[0]] = UNAVAILABLE_HEADER[1]
     return response

@@ -20,7 +20,7 @@ class Utf8Request(WSGIRequest):
     """
 
     # Private in Django, and kept: no public hook runs before the charset is applied
-    # (docs/architecture.md; tests/test_private_apis.py fails if Django changes it).
+    # (docs/architecture.md; tests/site/test_private_apis.py fails if Django changes it).
     def _set_content_type_params(self, meta):
         self.content_type, self.content_params = parse_header_parameters(
             meta.get("CONTENT_TYPE", "")

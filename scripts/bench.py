@@ -1,17 +1,22 @@
 """make bench: reader pages under load, through Varnish and direct, against two ceilings.
 
 Seeds a review with 500 rated comments and a poll with 10,000 votes on PostgreSQL,
-serves the site with gunicorn (2 workers, DEBUG off) using Redis, behind Varnish with the
-repository's VCL (as `make serve` does), and drives it with wrk from a separate process
-at 64 connections. Prints per scenario requests/s, p50 and p99 latency and errors, as a
-ratio of two ceilings on this machine: nginx serving the review page's bytes as a static
-file, and a minimal Django view returning 30 KB on the same gunicorn. Also prints queries
-per page, HTML bytes and static asset sizes.
+serves the site with gunicorn as `make serve` does (2 processes of 4 threads, DEBUG off)
+using Redis, behind Varnish with the repository's VCL, and drives it with wrk from a
+separate process at 64 connections. Prints per scenario requests/s, p50 and p99 latency
+and errors, as a ratio of two ceilings on this machine: nginx serving the review page's
+bytes as a static file, and a minimal Django view returning 30 KB on the same gunicorn.
+Also prints queries per page, HTML bytes and static asset sizes.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/reviewsite_bench,
 dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/9, flushed),
 BENCH_SECONDS per scenario (default 10), BENCH_CONNECTIONS (default 64), BENCH_BREAKER=0
-(Django's own PostgreSQL backend, without the breaker, to measure what it costs).
+(Django's own PostgreSQL backend, without the breaker, to measure what it costs),
+BENCH_ONLY (a comma-separated subset of the scenarios' names to run, e.g. "review,
+returning reader"; the two ceilings always run).
+
+Follow mail (one review to 10,000 followers, messages per second) has its own script,
+scripts/bench_follow.py (`make bench-follow`).
 """
 
 import gzip
@@ -44,14 +49,22 @@ NGINX = "nginx: the review's bytes as a file"
 CEILING = "ceiling: minimal Django view, 30 KB"
 NEW_READER = "review, new reader, via Varnish"
 RETURNING = "review, returning reader"
+COMMENTER = "review, returning commenter"
 COLD = "review, 500 comments, caches off"
 VOTES = "votes, distinct readers"
-#: scenario → (the ceiling it is measured against, the minimum ratio) (issue 12)
+POSTS = "comment posts"
+#: scenario → (the ceiling it is measured against, the minimum ratio): the targets of the
+#: freshness and ESI work, printed with their figures at the end of every run.
 TARGETS = {
-    NEW_READER: (NGINX, 0.5),
-    RETURNING: (CEILING, 0.1),
-    COLD: (CEILING, 0.05),
+    RETURNING: (CEILING, 0.3),
+    NEW_READER: (NGINX, 0.85),
     VOTES: (CEILING, 0.3),
+    POSTS: (CEILING, 0.1),
+    COLD: (CEILING, 0.05),
+}
+#: Targets checked elsewhere than under load, named so the list is whole.
+CHECKED_ELSEWHERE = {
+    "an admin save of the demo review: one PURGE per cache": "tests/system/test_purges.py",
 }
 SIZE_LIMITS = {"review HTML, 20 comments": 60_000, "CSS": 27_000, "largest script": 10_000}
 
@@ -120,14 +133,10 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        # As `make serve` runs it: 2 processes (with Redis) of 4 threads, its config.
+        command = [*serve_script().gunicorn_command(self.port, env), "--backlog=2048"]
         self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "reviewsite.wsgi",
-                f"--bind=127.0.0.1:{self.port}",
-                "--workers=2",
-                "--backlog=2048",
-            ],
+            command,
             cwd=ROOT,
             # The site's settings, with /_bench/ceiling added (scripts/bench_urls.py).
             env=env | {"DJANGO_SETTINGS_MODULE": "scripts.bench_settings"},
@@ -171,9 +180,15 @@ def wrk(tool: str, url: str, script: str | None = None, headers: dict | None = N
     }
 
 
-def post_script(path: str, fields: dict) -> str:
+#: Replaced in each posted body by a number of its own (post_script's numbered), so every
+#: comment is a new one and not the duplicate of the first (comments.services refuses those).
+NUMBER = "NUMBER"
+
+
+def post_script(path: str, fields: dict, *, numbered: bool = False) -> str:
     """A wrk Lua script POSTing the same form from our own page (as a browser says with
-    Sec-Fetch-Site); with no reader cookie, each is a new reader."""
+    Sec-Fetch-Site); with no reader cookie, each is a new reader. numbered: NUMBER in the
+    body becomes a number no other request of the run has."""
     body = urllib.parse.urlencode(fields)
     handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
     handle.write(
@@ -181,6 +196,17 @@ def post_script(path: str, fields: dict) -> str:
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         'wrk.headers["Sec-Fetch-Site"] = "same-origin"\n'
     )
+    if numbered:
+        # Each wrk thread is a Lua state of its own: a table's address tells them apart.
+        handle.write(
+            'local thread = string.match(tostring({}), "0x(%x+)") or tostring(math.random(1e9))\n'
+            "local n = 0\n"
+            "request = function()\n"
+            "  n = n + 1\n"
+            f'  local body = string.gsub(wrk.body, "{NUMBER}", thread .. "-" .. n)\n'
+            "  return wrk.format(nil, nil, nil, body)\n"
+            "end\n"
+        )
     handle.close()
     return handle.name
 
@@ -197,10 +223,21 @@ def comment_form(base: str) -> dict:
 
 
 def reader_cookie(base: str, choice_id: int) -> str:
-    """A returning reader's cookie: the one a vote sets."""
+    """A returning reader's cookies: the ones a vote sets."""
+    return cookies_set(f"{base}{REVIEW}poll/vote/", {"choice": choice_id}, ("reader", "voted"))
+
+
+def commenter_cookie(base: str, fields: dict) -> str:
+    """The cookies of a returning reader who commented on the review (without a rating)."""
+    fields = fields | {"body": "My own comment, from the benchmark."}
+    return cookies_set(f"{base}{REVIEW}comments/", fields, ("reader", "named", "mine"))
+
+
+def cookies_set(url: str, fields: dict, names: tuple[str, ...]) -> str:
+    """POST a reader form as a browser would and return the named cookies it set."""
     request = urllib.request.Request(  # noqa: S310
-        f"{base}{REVIEW}poll/vote/",
-        data=urllib.parse.urlencode({"choice": choice_id}).encode(),
+        url,
+        data=urllib.parse.urlencode(fields).encode(),
         headers={"Sec-Fetch-Site": "same-origin"},
         method="POST",
     )
@@ -212,22 +249,28 @@ def reader_cookie(base: str, choice_id: int) -> str:
     opener = urllib.request.build_opener(NoRedirect)
     try:
         opener.open(request, timeout=10)
-    except urllib.error.HTTPError as answer:  # the 302 back to the poll
+    except urllib.error.HTTPError as answer:  # the 302 back to the page
         cookies = answer.headers.get_all("Set-Cookie") or []
-        return "; ".join(c.split(";")[0] for c in cookies if c.startswith("reader="))
-    raise SystemExit("voting did not redirect")
+        return "; ".join(c.split(";")[0] for c in cookies if c.split("=")[0] in names)
+    raise SystemExit(f"{url} did not redirect")
+
+
+def serve_script():
+    """scripts/serve.py, which `make serve` runs: the servers are started as it starts them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    return serve
 
 
 class Varnish:
     """Varnish with the repository's VCL, started the way `make serve` starts it."""
 
-    def __init__(self, backend_port: int):
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
-        serve = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(serve)
-        self.port = free_port()
+    def __init__(self, backend_port: int, port: int):
+        serve = serve_script()
+        self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
         self.folder = Path(tempfile.mkdtemp(prefix="bench-varnish-"))
         self.folder.chmod(0o755)
@@ -310,6 +353,14 @@ def static_sizes() -> dict:
 
 
 def main() -> int:
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    try:
+        return run(static_root)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def run(static_root: str) -> int:
     tool = ensure_wrk()
     ensure_engines()
     say(f"Preparing {DATABASE_URL} and {REDIS_URL}…")
@@ -317,7 +368,6 @@ def main() -> int:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    static_root = tempfile.mkdtemp(prefix="bench-static-")
     env = base_env(static_root)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -339,9 +389,12 @@ def main() -> int:
     )
     say(f"Seeded {seeded['comments']} comments and {seeded['votes']} votes.")
 
+    seeded["load"] = " ".join(f"{n:.2f}" for n in os.getloadavg())
     results = {}
-    server = Server(env)
-    varnish = Varnish(server.port)
+    # The application purges its Varnish after each write, as under `make serve`.
+    cache_port = free_port()
+    server = Server(env | {"REVIEWSITE_HTTP_CACHES": f"http://127.0.0.1:{cache_port}"})
+    varnish = Varnish(server.port, cache_port)
     nginx = None
     try:
         cache = varnish.url
@@ -353,6 +406,8 @@ def main() -> int:
         fields = comment_form(cache)
         cookie = reader_cookie(cache, choice_id)
         time.sleep(3.5)  # the comment form's minimum age, once for the whole run
+        commenter = commenter_cookie(cache, fields)
+        posted = fields | {"body": f"A comment from the benchmark, number {NUMBER}."}
         gzipped = {"Accept-Encoding": "gzip"}  # as every browser asks
         scenarios = [
             (NGINX, nginx.url, None, gzipped),
@@ -360,11 +415,14 @@ def main() -> int:
             (NEW_READER, cache + REVIEW, None, gzipped),
             ("home page, new reader, via Varnish", cache + "/", None, gzipped),
             (RETURNING, cache + REVIEW, None, {"Cookie": cookie}),
+            (COMMENTER, cache + REVIEW, None, {"Cookie": commenter}),
             ("review, new reader, no Varnish", server.url + REVIEW, None, None),
             (VOTES, cache, post_script(f"{REVIEW}poll/vote/", {"choice": choice_id}), None),
-            ("comment posts", cache, post_script(f"{REVIEW}comments/", fields), None),
+            (POSTS, cache, post_script(f"{REVIEW}comments/", posted, numbered=True), None),
         ]
         for name, url, script, headers in scenarios:
+            if not wanted(name):
+                continue
             say(f"  {name}…")
             results[name] = wrk(tool, url, script, headers)
     finally:
@@ -372,6 +430,8 @@ def main() -> int:
             nginx.stop()
         varnish.stop()
         server.stop()
+    if not wanted(COLD):
+        return report(results, seeded)
     cold = Server(env | {"REVIEWSITE_FRAGMENT_CACHE": "0"})
     try:
         say(f"  {COLD}…")
@@ -381,36 +441,52 @@ def main() -> int:
     return report(results, seeded)
 
 
+def wanted(name: str) -> bool:
+    only = [n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()]
+    return not only or name in (NGINX, CEILING) or any(n in name for n in only)
+
+
+def ceiling_name(against: str) -> str:
+    return "nginx" if against == NGINX else "bare Django"
+
+
 def report(results: dict, seeded: dict) -> int:
     failed = []
     print(
-        f"\nmake bench, {date.today()}: gunicorn 2 workers, PostgreSQL, Redis, Varnish; wrk "
+        f"\nmake bench, {date.today()}: gunicorn 2 workers × 4 threads, PostgreSQL, Redis, "
+        f"Varnish; wrk "
         f"{CONNECTIONS} connections, {SECONDS}s each; {seeded['comments']} comments, "
-        f"{seeded['votes']} votes\n"
+        f"{seeded['votes']} votes; load average before the run {seeded.get('load', '?')}\n"
     )
     print(
         f"{'scenario':<36} {'req/s':>8} {'/nginx':>7} {'/django':>7} {'p50 ms':>8} "
         f"{'p99 ms':>8} {'errors':>7}"
     )
     for name, row in results.items():
-        flag = ""
-        if name in TARGETS:
-            against, minimum = TARGETS[name]
-            if row["rps"] / results[against]["rps"] < minimum:
-                flag = f"  below {minimum} of {'nginx' if against == NGINX else 'Django'}"
-                failed.append(name)
-        if row["errors"]:
-            flag += "  ERRORS"
-            failed.append(name)
         print(
             f"{name:<36} {row['rps']:>8.0f} {row['rps'] / results[NGINX]['rps']:>7.3f} "
             f"{row['rps'] / results[CEILING]['rps']:>7.3f} {row['p50_ms']:>8.1f} "
-            f"{row['p99_ms']:>8.1f} {row['errors']:>7}{flag}"
+            f"{row['p99_ms']:>8.1f} {row['errors']:>7}"
         )
-    targets = ", ".join(
-        f"{n} >= {m} of {'nginx' if a == NGINX else 'Django'}" for n, (a, m) in TARGETS.items()
-    )
-    print(f"\ntargets: {targets}; no errors anywhere")
+    # The targets, each with its figure from this run: a ratio of two rows above.
+    print(f"\n{'target':<62} {'figure':>7} {'needed':>7}  verdict")
+    for name, (against, minimum) in TARGETS.items():
+        label = f"{name} / {ceiling_name(against)}"
+        if name not in results:
+            print(f"{label:<62} {'-':>7} {minimum:>7}  not run (BENCH_ONLY)")
+            continue
+        ratio = results[name]["rps"] / results[against]["rps"]
+        met = ratio >= minimum
+        failed += [] if met else [name]
+        print(f"{label:<62} {ratio:>7.3f} {minimum:>7}  {'met' if met else 'missed'}")
+    errors = sum(row["errors"] for row in results.values())
+    if errors:
+        failed.append("errors")
+    label = f"errors at {CONNECTIONS} connections, every scenario"
+    print(f"{label:<62} {errors:>7} {0:>7}  {'missed' if errors else 'met'}")
+    for label, where in CHECKED_ELSEWHERE.items():
+        print(f"{label:<62} {'':>7} {'':>7}  not measured here: {where}")
+    print(f"\nload average after the run: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     print(f"\n{'page':<32} {'queries cold':>13} {'queries warm':>13} {'HTML bytes':>11}")
     for name, page in seeded["pages"].items():
         print(

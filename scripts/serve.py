@@ -3,8 +3,15 @@ missing), and the task worker that sends e-mail.
 
 Varnish (Debian's varnish + varnish-modules for xkey) listens on PORT with the VCL in
 varnish/reviewsite.vcl; gunicorn listens on a free loopback port behind it, and the
-application purges that Varnish (REVIEWSITE_HTTP_CACHES) unless told otherwise. All run
-in the foreground; Ctrl-C or any one of them ending stops them all.
+application purges that Varnish (REVIEWSITE_HTTP_CACHES) and believes its
+X-Forwarded-For (DJANGO_TRUSTED_PROXIES=127.0.0.1) unless told otherwise. All run in the
+foreground as children of this process, which starts again any that ends (waiting 1 s,
+then 2, 4… up to 30 s while it keeps ending at once) and stops them all only on Ctrl-C
+or SIGTERM: a crash or a database outage never takes the site down for good.
+
+`python scripts/serve.py vcl HOST:PORT [FRONT_PROXY...]` prints the VCL for a
+deployment: the application at HOST:PORT, and the addresses of the proxies in front of
+Varnish (a TLS terminator) whose X-Forwarded-Proto and X-Forwarded-For it may believe.
 """
 
 import os
@@ -28,11 +35,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: Varnish closes a connection to gunicorn idle this long (seconds), well before gunicorn
+#: would (keepalive in gunicorn.conf.py), so it never reuses one gunicorn has closed.
+BACKEND_IDLE_TIMEOUT = 1
+
+
+def vcl_text(backend_host: str, backend_port: int, front_proxies: list[str] = ()) -> str:
+    """The repository's VCL with the application's address and the front proxies filled in."""
+    acl = "".join(f'    "{address}";\n' for address in front_proxies)
+    return (
+        VCL.read_text()
+        .replace("@BACKEND_HOST@", backend_host)
+        .replace("@BACKEND_PORT@", str(backend_port))
+        .replace("@FRONT_PROXIES@\n", acl)
+    )
+
+
 def render_vcl(backend_port: int, folder: Path) -> Path:
-    """The repository's VCL with the application's address filled in."""
-    text = VCL.read_text().replace("@BACKEND_HOST@", "127.0.0.1")
+    """The VCL for make serve (readers reach Varnish directly: no front proxy) in folder."""
     path = folder / "reviewsite.vcl"
-    path.write_text(text.replace("@BACKEND_PORT@", str(backend_port)))
+    path.write_text(vcl_text("127.0.0.1", backend_port))
     return path
 
 
@@ -48,6 +70,8 @@ def varnish_command(port: int, backend_port: int, folder: Path) -> list[str]:
         str(folder / "state"),
         "-s",
         f"malloc,{os.environ.get('VARNISH_STORAGE', '256m')}",
+        "-p",
+        f"backend_idle_timeout={BACKEND_IDLE_TIMEOUT}",
     ]
 
 
@@ -67,6 +91,7 @@ def gunicorn_command(port: int, env: dict[str, str] | None = None) -> list[str]:
     return [
         str(BIN / "gunicorn"),
         "reviewsite.wsgi",
+        f"--config={ROOT / 'gunicorn.conf.py'}",  # what it believes of proxies; keep-alive
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         "--worker-class=gthread",
@@ -75,11 +100,73 @@ def gunicorn_command(port: int, env: dict[str, str] | None = None) -> list[str]:
 
 
 def worker_command() -> list[str]:
-    """The task worker that sends e-mail outside readers' requests (django-tasks)."""
-    return [sys.executable, "manage.py", "db_worker", "--no-reload"]
+    """The task worker that sends e-mail outside readers' requests (django-tasks); ours
+    waits out a database outage instead of exiting (reviewsite/management/commands)."""
+    return [sys.executable, "manage.py", "task_worker", "--no-reload"]
+
+
+#: Waits before starting a child again after it ended: doubled each time it ends within
+#: STEADY_SECONDS of its start, up to the last; back to the first once it has run that long.
+RESTART_DELAYS = (1, 2, 4, 8, 16, 30)
+STEADY_SECONDS = 60
+
+
+class Child:
+    """One supervised process: started again whenever it ends, until we are told to stop."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]):
+        self.name, self.command, self.env = name, command, env
+        self.failures = 0
+        self.restart_at: float | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        self.started = time.monotonic()
+        self.restart_at = None
+
+    def check(self, now: float) -> None:
+        """Start it again if it has ended and its wait is over."""
+        if self.restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                return
+            steady = now - self.started >= STEADY_SECONDS
+            self.failures = 0 if steady else self.failures + 1
+            delay = RESTART_DELAYS[min(self.failures, len(RESTART_DELAYS) - 1)]
+            print(
+                f"serve: {self.name} ended (exit {code}); starting it again in {delay} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.restart_at = now + delay
+        elif now >= self.restart_at:
+            self.start()
+
+    def terminate(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+
+    def wait(self) -> None:
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def print_vcl(args: list[str]) -> int:
+    if not args or ":" not in args[0]:
+        print("usage: serve.py vcl HOST:PORT [FRONT_PROXY...]", file=sys.stderr)
+        return 2
+    host, _, port = args[0].rpartition(":")
+    print(vcl_text(host, int(port), args[1:]), end="")
+    return 0
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["vcl"]:
+        return print_vcl(sys.argv[2:])
     port = int(os.environ.get("PORT", "8000"))
     env = dict(os.environ)
     folder = None
@@ -88,40 +175,46 @@ def main() -> int:
         os.chmod(folder, 0o755)  # noqa: S103 - varnishd's worker runs as its own user
         app_port = free_port()
         env.setdefault("REVIEWSITE_HTTP_CACHES", f"http://127.0.0.1:{port}")
-        commands = [gunicorn_command(app_port, env), varnish_command(port, app_port, folder)]
+        # Varnish (127.0.0.1) is gunicorn's only client; it sets X-Forwarded-For to the
+        # reader's address, which the application reads through this proxy alone.
+        env.setdefault("DJANGO_TRUSTED_PROXIES", "127.0.0.1")
+        commands = {
+            "gunicorn": gunicorn_command(app_port, env),
+            "varnish": varnish_command(port, app_port, folder),
+        }
         banner = (
             f"Serving on http://127.0.0.1:{port}/ (Varnish, in front of gunicorn on :{app_port})"
         )
     else:
-        commands = [gunicorn_command(port, env)]
+        commands = {"gunicorn": gunicorn_command(port, env)}
         banner = (
             "Varnish is not installed (apt-get install varnish varnish-modules): "
             f"serving gunicorn alone on http://127.0.0.1:{port}/"
         )
-    commands.append(worker_command())
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env) for command in commands]
-    print(banner, flush=True)
+    commands["task worker"] = worker_command()
+    stopping = []
 
     def stop(*_args):
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
+        stopping.append(True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    children = [Child(name, command, env) for name, command in commands.items()]
+    print(banner, flush=True)
     try:
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
+        while not stopping:
+            now = time.monotonic()
+            for child in children:
+                child.check(now)
+            time.sleep(0.2)
     finally:
-        stop()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait()
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
-    return max(process.returncode or 0 for process in processes)
+    return 0
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ Without it every request that needs the database waits out the pool's timeout be
 queued behind them for 6–12 s. After a failed connection the breaker refuses new ones
 for OPEN_SECONDS (a 503 in milliseconds); then one request tries again. It overrides
 get_new_connection, the documented hook a custom backend implements.
+
+The pool it keeps (psycopg_pool) waits 1 s after a failed connection, then 2, 4, 8… before
+trying again, so a site could take minutes to notice its database came back. Loading this
+backend makes it retry every second instead: a refused connection costs the database
+nothing. The pool has no option for it (docs/architecture.md; tests/site/test_private_apis.py).
 """
 
 import logging
@@ -13,6 +18,9 @@ import time
 
 from django.db import OperationalError
 from django.db.backends.postgresql import base
+from psycopg_pool.base import AttemptWithBackoff
+
+AttemptWithBackoff.DELAY_BACKOFF = 1.0
 
 logger = logging.getLogger(__name__)
 
