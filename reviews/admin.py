@@ -1,29 +1,37 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q
+from django.db.models import Count, F, Max, Q
 from django.http import Http404, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from infra import freshness
 from polls.admin import REVIEW_POLL_RESULTS_PREFETCH, PollInline, review_poll_results
 from reviews import revisions, services
+from reviews.checks import review_checks
 from reviews.forms import (
     DATETIME_OVERRIDES,
+    CreditFormSet,
     FigureForm,
     FigureFormSet,
     ProfileForm,
     ReviewAdminForm,
+    ReviewRowsFormSet,
+    byline_refusal,
 )
 from reviews.middleware import take_typed_text
 from reviews.models import (
     PUBLISH,
     Credit,
+    Episode,
     Figure,
     Genre,
     Platform,
@@ -32,9 +40,12 @@ from reviews.models import (
     ReviewAction,
     Section,
     Series,
+    critic_url,
     display_name,
     has_a_name,
+    profile_of,
 )
+from reviews.views import framed_by_the_admin, render_review
 
 
 class WorkflowFilter(admin.SimpleListFilter):
@@ -48,6 +59,7 @@ class WorkflowFilter(admin.SimpleListFilter):
             ("submitted", "Submitted for review"),
             ("sent_back", "Sent back to the writer"),
             ("draft", "Drafts not submitted"),
+            ("scheduled", "Scheduled"),
         ]
 
     def queryset(self, request, queryset):
@@ -57,28 +69,84 @@ class WorkflowFilter(admin.SimpleListFilter):
         if self.value() == "sent_back":
             return drafts.filter(submitted_at__isnull=True, sent_back_at__isnull=False)
         if self.value() == "draft":
-            return drafts.filter(submitted_at__isnull=True)
+            return drafts.filter(submitted_at__isnull=True, sent_back_at__isnull=True)
+        if self.value() == "scheduled":
+            return queryset.scheduled()
         return queryset
 
 
-class SectionInline(admin.StackedInline):
+#: The button a row's "Move up" / "Move down" posts: "<model>-<pk>-up" or "-down".
+MOVE = "_move"
+
+
+class OrderedInline:
+    """Rows ordered by "Move up" / "Move down" (buttons that save the form and swap the
+    row with its neighbour) or, with the review form's script, by dragging; nobody types
+    an order number. The order field travels hidden."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "order":
+            kwargs["widget"] = forms.HiddenInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Order")
+    def move(self, obj):
+        if obj is None or obj.pk is None:
+            return "Goes after the others; save to move it."
+        name = obj._meta.model_name
+        return format_html(
+            '<button type="submit" class="button editors-move" name="{}" value="{}-{}-up">'
+            'Move up<span class="visually-hidden"> {}</span></button> '
+            '<button type="submit" class="button editors-move" name="{}" value="{}-{}-down">'
+            'Move down<span class="visually-hidden"> {}</span></button>',
+            MOVE,
+            name,
+            obj.pk,
+            obj,
+            MOVE,
+            name,
+            obj.pk,
+            obj,
+        )
+
+
+class SectionInline(OrderedInline, admin.StackedInline):
     model = Section
-    fields = ["order", "heading", "body"]
+    formset = ReviewRowsFormSet
+    fields = ["move", "order", "heading", "body"]
+    readonly_fields = ["move"]
     extra = 1
 
 
-class FigureInline(admin.StackedInline):
+class FigureInline(OrderedInline, admin.StackedInline):
     model = Figure
     form = FigureForm
     formset = FigureFormSet
-    fields = ["position", "order", "image", "preview", "alt_text", "caption", "credit"]
-    readonly_fields = ["preview"]
+    fields = [
+        "position",
+        "move",
+        "order",
+        "image",
+        "kept",
+        "preview",
+        "alt_text",
+        "caption",
+        "credit",
+    ]
+    readonly_fields = ["move", "preview"]
     extra = 1
 
     @admin.display(description="Preview")
     def preview(self, figure):
-        if not figure.pk or not figure.image:
+        if not figure.image:
             return "—"
+        if not figure.pk:
+            return format_html(
+                '<img src="{}" alt="{}" width="240"><br><small>Chosen and kept: it is saved '
+                "with the review (no need to choose it again).</small>",
+                figure.thumbnail_url,
+                figure.alt_text,
+            )
         return format_html(
             '<img src="{}" alt="{}" width="240"><br><small>{} × {} px, {} renditions</small>',
             figure.thumbnail_url,
@@ -89,11 +157,16 @@ class FigureInline(admin.StackedInline):
         )
 
 
-class CreditInline(admin.StackedInline):
-    """Stacked, not tabular: a tabular inline's inputs have no labels of their own."""
+class CreditInline(OrderedInline, admin.TabularInline):
+    """A compact table, one row a credit; CreditFormSet names each input for itself."""
 
     model = Credit
-    fields = ["order", "kind", "person", "role"]
+    formset = CreditFormSet
+    template = "admin/reviews/review/credits_tabular.html"
+    # What is credited first, then the buttons: on a phone the table scrolls sideways,
+    # and the kind and person are what should show without scrolling.
+    fields = ["order", "kind", "person", "role", "move"]
+    readonly_fields = ["move"]
     extra = 1
 
 
@@ -106,11 +179,11 @@ class ReviewAdmin(admin.ModelAdmin):
         "status_label",
         "published_at",
         "work_label",
-        "author",
+        "critic",
         review_poll_results,
     ]
     list_filter = [WorkflowFilter, "status", "work_kind", "series", "platform", "genres"]
-    list_select_related = ["author", "platform", "poll"]
+    list_select_related = ["author__profile", "platform", "poll"]
     search_fields = ["headline", "standfirst", "work_title", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
@@ -119,7 +192,7 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["length"]
 
     class Media:
-        js = ["js/admin-editors.js"]
+        js = ["js/admin-editors.js", "js/admin-review-form.js", "js/admin-review-sections.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "author", "length"]}),
@@ -132,6 +205,7 @@ class ReviewAdmin(admin.ModelAdmin):
                     "work_title",
                     ("work_kind", "season_number"),
                     "series",
+                    "episode",
                     ("platform", "premiere_date"),
                     "based_on",
                     "genres",
@@ -168,6 +242,13 @@ class ReviewAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and request.user.has_perm(PUBLISH):
+            if obj.is_live:  # its changes may wait for a time (ScheduledChange)
+                fieldsets = [
+                    (name, {**options, "fields": [*options["fields"], "go_live_at"]})
+                    if name == "Publishing"
+                    else (name, options)
+                    for name, options in fieldsets
+                ]
             fieldsets.append(("Workflow", {"fields": ["editor_note"]}))
         return fieldsets
 
@@ -204,6 +285,16 @@ class ReviewAdmin(admin.ModelAdmin):
                 "<path:object_id>/history/<int:revision_id>/restore/",
                 view(self.restore_view),
                 name="reviews_review_restore",
+            ),
+            path(
+                "<path:object_id>/scheduled/<int:change_id>/cancel/",
+                view(self.cancel_change_view),
+                name="reviews_review_cancel_change",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(framed_by_the_admin(self.preview_view)),
+                name="reviews_review_preview",
             ),
             *super().get_urls(),
         ]
@@ -293,11 +384,72 @@ class ReviewAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(request, "admin/reviews/review/restore.html", context)
 
+    def cancel_change_view(self, request, object_id, change_id):
+        """GET asks, POST cancels a change scheduled to go live (editors only)."""
+        review = self._review_or_404(request, object_id, change=True)
+        if not request.user.has_perm(PUBLISH):
+            raise PermissionDenied
+        change = get_object_or_404(review.scheduled_changes, pk=change_id)
+        if request.method == "POST":
+            services.review_cancel_change(change=change, by=request.user)
+            self.message_user(
+                request,
+                "Cancelled: those changes will not go live; the review stays as readers see it.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:reviews_review_change", review.pk)
+        context = self._context(request, review, "Cancel this scheduled change?", change=change)
+        return TemplateResponse(request, "admin/reviews/review/cancel_change.html", context)
+
+    def preview_view(self, request, object_id):
+        """The review as the form now holds it, saved or not (the preview pane's "Refresh
+        preview" posts the form here): checked as a save is, rendered, never saved.
+
+        The same people as the saved preview (editors any review, writers their own);
+        photos are not sent (a new one shows once saved, a held one at once)."""
+        review = self._review_or_404(request, object_id)
+        if request.method != "POST":
+            return redirect(review.get_preview_url())
+        form = self.get_form(request, review, change=True)(request.POST, instance=review)
+        rows = {
+            FormSet.get_default_prefix(): FormSet(
+                data=request.POST,
+                instance=review,
+                prefix=FormSet.get_default_prefix(),
+                queryset=inline.get_queryset(request),
+            )
+            for FormSet, inline in self.get_formsets_with_inlines(request, review)
+            if FormSet.model in (Section, Figure, Credit)
+        }
+        valid = form.is_valid()  # either way, every valid field is now on the review
+        valid = all([formset.is_valid() for formset in rows.values()]) and valid
+        draft = form.instance.shown_with(
+            sections=[row for _, row in rows["sections"].rows()],
+            figures=[row for _, row in rows["figures"].rows() if row.image],
+            credits=[row for _, row in rows["credits"].rows()],
+        )
+        context = {
+            "preview": True,
+            "unsaved": True,
+            "unsaved_errors": not valid,
+            "fragment_cache": "nowhere",  # the saved version's fragments would show
+        }
+        return render_review(request, draft, context=context)
+
     @staticmethod
     def _state(review: Review) -> str:
         if review.is_scheduled:
             return "scheduled"
         return "published" if review.is_live else "a draft"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "comments_closed" and field is not None:
+            days = settings.COMMENTS_CLOSE_AFTER
+            field.help_text = "Tick to stop new comments and replies on this review." + (
+                f" They also close by themselves {days} days after publication." if days else ""
+            )
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "genres":
@@ -337,27 +489,31 @@ class ReviewAdmin(admin.ModelAdmin):
             return "Submitted"
         if review.is_scheduled:
             return format_html(
-                "Scheduled <small>({})</small>",
+                "Scheduled for {}",
                 timezone.localtime(review.published_at).strftime("%d %b %Y %H:%M"),
             )
+        if review.status == Review.Status.DRAFT and review.sent_back_at:
+            return "Sent back"
         return review.get_status_display()
+
+    @admin.display(description="Critic", ordering="author__profile__display_name")
+    def critic(self, review):
+        return review.byline
+
+    def get_ordering(self, request):
+        """Editors see what waits for them first: submitted drafts, oldest first."""
+        if request.user.has_perm(PUBLISH):
+            return [F("submitted_at").asc(nulls_last=True), "-published_at", "-pk"]
+        return super().get_ordering(request)
 
     def view_on_site(self, review):
         return review.get_absolute_url() if review.is_live else review.get_preview_url()
 
-    def _release_refused_uploads(self, request, context, *args, **kwargs):
-        if request.method == "POST":
-            # The submission was refused: photos stored while validating it are released
-            # (a file another figure already uses stays). The editor uploads again.
-            for inline in context.get("inline_admin_formsets", []):
-                for figure_form in inline.formset.forms:
-                    if getattr(figure_form, "stored", False):
-                        figure_form.instance.release_files()
-        return super().render_change_form(request, context, *args, **kwargs)
-
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         review = context.get("original")
-        if review is not None:
+        if review is None:
+            context["can_submit"] = add and not request.user.has_perm(PUBLISH)
+        else:
             context["can_submit"] = (
                 review.status == Review.Status.DRAFT
                 and not review.is_submitted
@@ -365,23 +521,51 @@ class ReviewAdmin(admin.ModelAdmin):
                 and not request.user.has_perm(PUBLISH)
             )
             context["can_send_back"] = review.is_submitted and request.user.has_perm(PUBLISH)
-        return self._release_refused_uploads(request, context, add=add, change=change, **kwargs)
+            context["checks"] = review_checks(review)
+            context["scheduled_changes"] = list(
+                review.scheduled_changes.select_related("created_by")
+            )
+            context["live_revision"] = revisions.latest_revision(review)
+        if getattr(context["adminform"].form, "warnings", None):
+            # Only the content checks stand in the way (ReviewForm raises them last): their
+            # panel says so and offers "… anyway"; Django's "Please correct the error
+            # below" would call advice an error.
+            context["errors"] = []
+        # Photos stored while validating a refused submission stay: the form carries them
+        # (FigureForm.kept) until the save succeeds; abandoned ones are media_orphans'.
+        return super().render_change_form(request, context, add=add, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None and not change:
             obj.author = request.user
+        if form.cleaned_data.get("go_live_at"):
+            # What readers keep seeing until the change goes live: the revision the form
+            # was opened on (the conflict check made sure it is still the latest).
+            form.live_revision = form.latest or revisions.review_save_revision(
+                review=obj, by=request.user, comment="The live version."
+            )
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        """Everything is saved: store the revision, log the save, then the workflow step."""
+        """Everything is saved: the search text, one freshness event for the review and
+        all its rows (sections, photos, credits, poll), the revision, the log's line, then
+        the workflow step."""
         super().save_related(request, form, formsets, change)
         review = form.instance
+        review.refresh_search_document()
+        freshness.review_changed(review)
         changed = [
             str(form.fields[name].label)
             for name in form.changed_data
             if name not in ("loaded_revision", "save_anyway")
         ]
-        changed += [str(fs.model._meta.verbose_name_plural) for fs in formsets if fs.has_changed()]
+        # What the editor changed, by the fields' data (a form may say it has changed to be
+        # saved as it is, as the followers' mailing choice does).
+        changed += [
+            str(fs.model._meta.verbose_name_plural)
+            for fs in formsets
+            if any(form.changed_data for form in fs.forms)
+        ]
         services.review_record_save(
             review=review,
             by=request.user,
@@ -393,7 +577,20 @@ class ReviewAdmin(admin.ModelAdmin):
             changes=("Changed " + ", ".join(changed) + ".")
             if change and changed
             else ("Created." if not change else "Saved."),
+            step=self._workflow_step(request, review),
         )
+        at = form.cleaned_data.get("go_live_at")
+        if at is not None:
+            services.review_schedule_change(
+                review=review, by=request.user, at=at, live=form.live_revision
+            )
+            self.message_user(
+                request,
+                f"Your changes go live at {timezone.localtime(at):%d %b %Y %H:%M}; until "
+                "then readers see the review as it was. The desk lists it; you can cancel it "
+                "from this page.",
+                messages.SUCCESS,
+            )
         if "_submit" in request.POST and not request.user.has_perm(PUBLISH):
             if review.status == Review.Status.DRAFT:
                 services.review_submit(review=review, by=request.user)
@@ -407,6 +604,25 @@ class ReviewAdmin(admin.ModelAdmin):
         ):
             services.review_send_back(review=review, by=request.user, note=review.editor_note)
             self.message_user(request, "Sent back to the writer with your note.", messages.SUCCESS)
+
+    @staticmethod
+    def _workflow_step(request, review) -> str:
+        if request.POST.get("go_live_at_0"):
+            return "schedule_change"
+        if "_submit" in request.POST and not request.user.has_perm(PUBLISH):
+            return ReviewAction.Action.SUBMIT if review.status == Review.Status.DRAFT else ""
+        if "_send_back" in request.POST and request.user.has_perm(PUBLISH) and review.is_submitted:
+            return ReviewAction.Action.SEND_BACK
+        return ""
+
+    def response_change(self, request, obj):
+        if MOVE in request.POST:  # back to the form, where the moved row is
+            self.message_user(request, "Saved, and moved.", messages.SUCCESS)
+            name = request.POST[MOVE].split("-", 1)[0]
+            prefix = {"section": "sections", "figure": "figures", "credit": "credits"}.get(name)
+            url = reverse("admin:reviews_review_change", args=[obj.pk])
+            return redirect(f"{url}#{prefix}-group" if prefix else url)
+        return super().response_change(request, obj)
 
     def delete_model(self, request, obj):
         services.review_delete(review=obj, by=request.user)
@@ -430,6 +646,12 @@ class ReviewAdmin(admin.ModelAdmin):
                     obj.order = top
                 obj.save()
             formset.save_m2m()
+            move = request.POST.get(MOVE, "")
+            if move.startswith(f"{formset.model._meta.model_name}-"):
+                _, pk, direction = move.rsplit("-", 2)
+                services.review_move_row(
+                    review=form.instance, model=formset.model, pk=pk, up=direction == "up"
+                )
         else:
             super().save_formset(request, form, formset, change)
 
@@ -441,9 +663,11 @@ class ReviewAdmin(admin.ModelAdmin):
             if unnamed and review.status != Review.Status.PUBLISHED:
                 self.message_user(
                     request,
-                    f"“{review.headline}” is not published: its byline would read "
-                    f"“{review.author.get_username()}”, a login name. Its author sets a "
-                    "display name under “My profile” first.",
+                    format_html(
+                        "“{}” is not published. {}",
+                        review.headline,
+                        byline_refusal(review.author, request.user),
+                    ),
                     messages.ERROR,
                 )
                 continue
@@ -460,7 +684,7 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unpublished {count} review(s).", messages.SUCCESS)
 
 
-@admin.register(Platform, Genre, Series)
+@admin.register(Platform, Genre)
 class LabelAdmin(admin.ModelAdmin):
     """Platforms, genres and series: a name, its address and the line atop its page."""
 
@@ -468,6 +692,52 @@ class LabelAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # a renamed label shows on its reviews' pages and every list
+            freshness.review_changed(*obj.reviews.all())
+
+
+class EpisodeInline(admin.TabularInline):
+    model = Episode
+    extra = 1
+    fields = ["season_number", "number", "title", "first_aired", "platform"]
+
+
+@admin.register(Series)
+class SeriesAdmin(LabelAdmin):
+    """A show, with its episodes (season by season); a recap is a review that names one."""
+
+    inlines = [EpisodeInline]
+
+    def get_inlines(self, request, obj):
+        # Adding a show (often from a review's "+") needs only its name; episodes follow.
+        return self.inlines if obj is not None else []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            freshness.episode_changed(form.instance)
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    """Episodes are edited on their show's page; this list finds them for a recap."""
+
+    list_display = ["__str__", "series", "first_aired"]
+    list_filter = ["series"]
+    list_select_related = ["series"]
+    search_fields = ["title", "series__name"]
+    fields = ["series", "season_number", "number", "title", "first_aired", "platform"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        freshness.episode_changed(obj.series_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        freshness.episode_changed(obj.series_id)
 
 
 @admin.register(ReviewAction)
@@ -508,10 +778,11 @@ class ReviewActionAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    """Each staff account edits its own critic profile ("My profile", top right).
+    """Critic profiles: the byline's name, the bio and the portrait.
 
-    Not listed on the admin index (moderators would otherwise see a Reviews section);
-    superusers may open anyone's from the list.
+    Every staff account edits its own ("My profile", top right). Editors edit anyone's
+    from "Critics" (the list, on the desk), so a writer's missing display name never
+    leaves an editor unable to publish. Moderators see only their own.
     """
 
     form = ProfileForm
@@ -519,17 +790,21 @@ class ProfileAdmin(admin.ModelAdmin):
     readonly_fields = ["portrait_preview"]
     list_display = ["__str__", "user"]
 
+    @staticmethod
+    def _edits_anyone(request) -> bool:
+        return request.user.is_superuser or request.user.has_perm(PUBLISH)
+
     def has_module_permission(self, request):
-        return False
+        return request.user.is_staff and self._edits_anyone(request)
 
     def _own(self, request, obj) -> bool:
         return request.user.is_staff and (
-            obj is None or obj.user_id == request.user.pk or request.user.is_superuser
+            obj is None or obj.user_id == request.user.pk or self._edits_anyone(request)
         )
 
     def get_queryset(self, request):
         profiles = super().get_queryset(request).select_related("user")
-        return profiles if request.user.is_superuser else profiles.filter(user=request.user)
+        return profiles if self._edits_anyone(request) else profiles.filter(user=request.user)
 
     def has_view_permission(self, request, obj=None):
         return self._own(request, obj)
@@ -544,10 +819,14 @@ class ProfileAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        mine = path(
-            "mine/", self.admin_site.admin_view(self.mine_view), name="reviews_profile_mine"
-        )
-        return [mine, *super().get_urls()]
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path("mine/", view(self.mine_view), name="reviews_profile_mine"),
+            path("critic/<int:user_id>/", view(self.critic_view), name="reviews_profile_critic"),
+            *super().get_urls(),
+        ]
 
     def mine_view(self, request):
         if not request.user.is_staff:
@@ -555,14 +834,58 @@ class ProfileAdmin(admin.ModelAdmin):
         profile, _ = Profile.objects.get_or_create(user=request.user)
         return redirect("admin:reviews_profile_change", profile.pk)
 
+    def critic_view(self, request, user_id):
+        """A critic's profile page, made on first use (as "My profile" is)."""
+        if user_id != request.user.pk and not self._edits_anyone(request):
+            raise PermissionDenied
+        critic = get_object_or_404(critics(), pk=user_id)
+        profile, _ = Profile.objects.get_or_create(user=critic)
+        return redirect("admin:reviews_profile_change", profile.pk)
+
+    def changelist_view(self, request, extra_context=None):
+        """ "Critics": everyone who writes or has written, with their byline as readers
+        see it, each a link to their profile."""
+        if not (request.user.is_staff and self._edits_anyone(request)):
+            raise PermissionDenied
+        people = [
+            {
+                "user": user,
+                "byline": display_name(user),
+                "named": has_a_name(user),
+                "profile": profile_of(user),
+                "url": critic_url(user) if has_a_name(user) else "",
+            }
+            for user in critics().select_related("profile").annotate(count=Count("reviews"))
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Critics",
+            "critics": people,
+        }
+        return TemplateResponse(request, "admin/reviews/profile/critics.html", context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # The byline, author page, feeds and JSON-LD show the name: refresh those pages.
-        Review.objects.filter(author=obj.user).touch()
+        freshness.critic_changed(obj.user)
 
     def response_change(self, request, obj):
-        self.message_user(request, "Your profile is saved.", messages.SUCCESS)
+        if obj.user_id == request.user.pk:
+            self.message_user(request, "Your profile is saved.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                f"Saved. {obj.user.get_username()}’s byline now reads “{display_name(obj.user)}”.",
+                messages.SUCCESS,
+            )
         return redirect("admin:reviews_profile_change", obj.pk)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        profile = context.get("original")
+        if profile is not None and profile.user_id != request.user.pk:
+            context["title"] = f"Byline of {profile.user.get_username()}"
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description="Portrait")
     def portrait_preview(self, profile):
@@ -571,3 +894,34 @@ class ProfileAdmin(admin.ModelAdmin):
         return format_html(
             '<img src="{}" alt="{}" width="120">', profile.portrait_url, profile.portrait_alt
         )
+
+
+class CriticUserAdmin(UserAdmin):
+    """Django's user admin, telling the caches when a critic's shown name changes."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"first_name", "last_name", "username"} & set(form.changed_data):
+            freshness.critic_changed(obj)
+
+
+if admin.site.is_registered(get_user_model()):
+    admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), CriticUserAdmin)
+
+
+def critics():
+    """Everyone who may write a review, and everyone who has written one."""
+    may_write = Q(
+        groups__permissions__codename="add_review",
+        groups__permissions__content_type__app_label="reviews",
+    ) | Q(
+        user_permissions__codename="add_review",
+        user_permissions__content_type__app_label="reviews",
+    )
+    User = get_user_model()
+    pks = User.objects.filter(
+        (Q(is_staff=True, is_active=True) & (may_write | Q(is_superuser=True)))
+        | Q(reviews__isnull=False)
+    ).values("pk")
+    return User.objects.filter(pk__in=pks).order_by("username")

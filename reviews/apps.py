@@ -7,7 +7,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from reviews import revisions, search, signals  # noqa: F401 - connects the receivers
+        from reviews import fragments, revisions, search, signals  # noqa: F401 - connects the receivers
 
         revisions.register()
-        post_migrate.connect(search.reinstall_after_migrate, dispatch_uid="reviews.search.fts")
+        fragments.register()
+        # Once per migrate, not once per installed app.
+        post_migrate.connect(
+            search.reinstall_after_migrate, sender=self, dispatch_uid="reviews.search.fts"
+        )

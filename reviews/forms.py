@@ -1,14 +1,20 @@
+import copy
 import dataclasses
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.models import construct_instance
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from reviews import images
-from reviews.models import Figure, Profile, Review, has_a_name
+from reviews.checks import review_checks
+from reviews.models import PUBLISH, Figure, Profile, Review, has_a_name
 
 
 def say_the_limit(form: forms.BaseForm, names) -> None:
@@ -33,21 +39,36 @@ class FigureForm(forms.ModelForm):
             "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         }
 
-    #: Set once this form's photo is in storage, so a refused submission can release it.
+    #: A photo stored by an earlier, refused submission of this form: its stored name,
+    #: size and renditions, signed so that no other file can be named this way.
+    kept = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    #: Set once this form's photo is in storage.
     stored = False
 
     def __init__(self, *args, review: Review | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kept_photo = self._kept_photo() if self.is_bound else None
+        if self.kept_photo:  # chosen and stored already: not asked for again
+            self.fields["image"].required = False
         say_the_limit(self, ["alt_text", "caption", "credit"])
-        self.fields["position"] = forms.TypedChoiceField(
+        current = placement(self.instance.position, self.instance.paragraph)
+        self.fields["position"] = forms.ChoiceField(
             label="Placement",
-            coerce=int,
-            choices=placement_choices(review, current=self.instance.position),
-            initial=1 if review is not None and review.pk and review.lead_figure else 0,
-            help_text="Where the photo goes: the lead photo under the headline, or after "
-            "one of the review's sections. A section not saved yet is chosen by its number "
-            "(its place in the order, counting from 1).",
+            choices=placement_choices(review, current=current),
+            initial="1" if review is not None and review.pk and review.lead_figure else "0",
+            help_text="Where the photo goes: the lead photo under the headline, inside a "
+            "section after one of its paragraphs, or after a section. A section not saved "
+            "yet is chosen by its number (its place in the order, counting from 1).",
         )
+        if self.instance.pk:
+            self.initial["position"] = current
+
+    def clean_position(self):
+        """ "4" is after section 4; "4.2" inside it, after its second paragraph."""
+        section, _, paragraph = self.cleaned_data["position"].partition(".")
+        self.instance.paragraph = int(paragraph) if paragraph else None
+        return int(section)
 
     def clean_image(self):
         """Check a new upload and store it with its renditions, now.
@@ -57,7 +78,9 @@ class FigureForm(forms.ModelForm):
         review row was half-saved.
         """
         upload = self.cleaned_data.get("image")
-        if not isinstance(upload, UploadedFile):  # unchanged, or cleared
+        if not isinstance(upload, UploadedFile):  # unchanged, cleared, or held from before
+            if self.kept_photo and upload is not False:
+                return self._use_kept_photo()
             return upload
         self.instance.image = images.prepare(upload)
         try:
@@ -65,33 +88,116 @@ class FigureForm(forms.ModelForm):
         except images.StorageFailed as error:
             raise ValidationError(str(error), code="storage") from error
         self.stored = True
+        self._hold()
         return self.instance.image
 
+    def _kept_photo(self) -> dict | None:
+        token = self.data.get(self.add_prefix("kept"))
+        if not token:
+            return None
+        try:
+            return signing.loads(token, salt=KEPT_SALT, max_age=KEPT_FOR)
+        except signing.BadSignature:
+            return None
+
+    def _hold(self) -> None:
+        """Carry the stored photo in the form, so that if the save is refused for any
+        reason (another field, a conflict, a byline) it is not chosen and sent again."""
+        figure = self.instance
+        photo = {
+            "name": figure.image.name,
+            "width": figure.width,
+            "height": figure.height,
+            "renditions": figure.renditions,
+        }
+        self.data = self.data.copy()
+        self.data[self.add_prefix("kept")] = signing.dumps(photo, salt=KEPT_SALT)
+        self.kept_photo = photo
+
+    def _use_kept_photo(self):
+        figure, photo = self.instance, self.kept_photo
+        if figure.pk and figure.image.name != photo["name"]:  # its old files go after save
+            figure._replaced = Figure.objects.filter(pk=figure.pk).first()
+        figure.image = photo["name"]  # a name: stored already, not again on save
+        figure.width, figure.height = photo["width"], photo["height"]
+        figure.renditions = photo["renditions"]
+        return figure.image
+
+
+#: How long a refused form's stored photo may be sent back without choosing it again.
+KEPT_FOR = 24 * 3600
+KEPT_SALT = "reviews.figure.kept"
 
 #: Section numbers offered beyond those saved, for sections typed on the same page.
-SPARE_PLACES = 3
+SPARE_PLACES = 10
 
 
-def placement_choices(review: Review | None, *, current: int = 0) -> list[tuple[int, str]]:
-    """Where a figure can go, named from the review itself: "After section 2: “The cast”".
+def placement(position: int, paragraph: int | None) -> str:
+    """A figure's place as the placement list names it: "4", or "4.2" inside section 4."""
+    return str(position) if paragraph is None or position == 0 else f"{position}.{paragraph}"
+
+
+def placement_choices(review: Review | None, *, current: str = "0") -> list[tuple[str, str]]:
+    """Where a figure can go, named from the review itself: "After section 2: “The cast”",
+    and inside each section, before its first paragraph or after any but its last.
 
     Numbers past the saved sections stay selectable, so a photo can follow a section
     typed on the same page (no script needed), and a figure already placed there keeps
     its place.
     """
     sections = list(review.sections.all()) if review is not None and review.pk else []
-    choices = [(0, "Lead photo, under the headline")]
+    choices = [("0", "Lead photo, under the headline")]
     for number, section in enumerate(sections, start=1):
         name = f"“{section.heading}”" if section.heading else "the introduction"
-        choices.append((number, f"After section {number}: {name}"))
-    last = max(len(sections) + SPARE_PLACES, current)
+        for after in range(len(section.paragraphs())):
+            where = "before its first paragraph" if after == 0 else f"after paragraph {after}"
+            choices.append((f"{number}.{after}", f"In section {number}, {where}"))
+        choices.append((str(number), f"After section {number}: {name}"))
+    last = max(len(sections) + SPARE_PLACES, int(current.partition(".")[0]))
     choices += [
-        (n, f"After section {n} (not saved yet)") for n in range(len(sections) + 1, last + 1)
+        (str(n), f"After section {n} (not saved yet)") for n in range(len(sections) + 1, last + 1)
     ]
+    if current not in dict(choices):  # a paragraph since removed: it shows after the section
+        section, _, after = current.partition(".")
+        choices.append((current, f"In section {section}, after paragraph {after}"))
     return choices
 
 
-class FigureFormSet(forms.BaseInlineFormSet):
+class ReviewRowsFormSet(forms.BaseInlineFormSet):
+    """A review's sections or photos on its form, known to the review form (by the review
+    they share) so that submitting or publishing can check the rows as typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin gives the review form's own instance to each of its formsets; there
+        # is no public hook between validating them all and saving.
+        self.instance.__dict__.setdefault("form_rows", {})[self.prefix] = self
+
+    def rows(self) -> list[tuple[str, object]]:
+        """The rows that will be saved, as (prefix, unsaved row), in their order."""
+        kept = [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        # New rows left at order 0 go after the others (ReviewAdmin.save_formset).
+        kept.sort(key=lambda pair: (pair[1].instance.order or float("inf"), pair[0]))
+        return [(form.prefix, form.instance) for _, form in kept]
+
+
+class CreditFormSet(ReviewRowsFormSet):
+    """Credits in a table, one row each: a column heading labels no input, so each input
+    is named for itself ("Person, credit 2"), which screen readers and axe need."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f", credit {index + 1}" if index is not None else ", new credit"
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else field.label or name
+            field.widget.attrs["aria-label"] = f"{label}{row}"
+
+
+class FigureFormSet(ReviewRowsFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "review": self.instance}
 
@@ -111,6 +217,25 @@ class FigureFormSet(forms.BaseInlineFormSet):
             )
 
 
+def byline_refusal(author, publisher) -> str:
+    """Why a review under a login name is not published, saying who can fix it and
+    linking to the page where the person publishing can (the Critics page gives any
+    critic a display name; every account can name itself under My profile)."""
+    if publisher is not None and publisher.pk == author.pk:
+        where, who = reverse("admin:reviews_profile_mine"), "your display name under My profile"
+    else:
+        where = reverse("admin:reviews_profile_critic", args=[author.pk])
+        who = "a display name on their Critics page (you or any editor can)"
+    return format_html(
+        "The byline would read “{}”, a login name. Give {}: "
+        '<a href="{}">set the byline of {}</a>, then publish.',
+        author.get_username(),
+        who,
+        where,
+        author.get_username(),
+    )
+
+
 class ReviewAdminForm(forms.ModelForm):
     """The review form, refusing a save made from a page opened before someone else's save.
 
@@ -124,6 +249,15 @@ class ReviewAdminForm(forms.ModelForm):
         required=False,
         label="Save my version over theirs",
         help_text="Tick this once you have compared the two, then save again.",
+    )
+
+    go_live_at = forms.SplitDateTimeField(
+        required=False,
+        label="Changes go live at",
+        widget=None,  # set in __init__: the admin's labelled date and time inputs
+        help_text="For a published review: leave empty to change it now. With a time, "
+        "readers keep seeing the current version until then, when your changes replace "
+        "it by themselves.",
     )
 
     class Meta:
@@ -147,25 +281,99 @@ class ReviewAdminForm(forms.ModelForm):
         if author is not None and not has_a_name(author):
             self.add_error(
                 "status" if "status" in self.fields else None,
-                ValidationError(
-                    "The byline would read “%(login)s”, a login name. Before the first "
-                    "review by this account is published, give it a display name under "
-                    "“My profile” (top right of the admin), then publish.",
-                    code="no_display_name",
-                    params={"login": author.get_username()},
-                ),
+                ValidationError(byline_refusal(author, self.current_user), code="no_display_name"),
             )
 
     def __init__(self, *args, **kwargs):
         from reviews.revisions import latest_revision
 
         super().__init__(*args, **kwargs)
+        self.fields["go_live_at"].widget = LabelledSplitDateTime()
         say_the_limit(self, ["headline", "standfirst", "verdict"])
         self.latest = latest_revision(self.instance) if self.instance.pk else None
         self.fields["loaded_revision"].initial = self.latest.pk if self.latest else ""
 
+    def _check_go_live_at(self, cleaned) -> None:
+        at = cleaned.get("go_live_at")
+        if at is None:
+            return
+        published = Review.Status.PUBLISHED
+        if not self.instance.pk or self.initial.get("status") != published:
+            self.add_error(
+                "go_live_at",
+                ValidationError(
+                    "Only a published review's changes wait for a time; a draft is "
+                    "scheduled by publishing it with a time under “Publish at”.",
+                    code="not_published",
+                ),
+            )
+        elif cleaned.get("status", published) != published:
+            self.add_error(
+                "go_live_at",
+                ValidationError(
+                    "Unpublishing happens now: leave the time empty to unpublish.",
+                    code="unpublish_now",
+                ),
+            )
+        elif at <= timezone.now():
+            self.add_error(
+                "go_live_at",
+                ValidationError(
+                    "Choose a time in the future, or leave it empty to change the review now.",
+                    code="past",
+                ),
+            )
+
     #: Set when the data is what was posted as the session ended (KeepTypedTextMiddleware).
     returned_after_login = False
+
+    #: The content checks that stopped a submit or publish ("submit" or "publish"), to be
+    #: asked once more: the re-shown form lists them with "Submit/Publish anyway".
+    warnings: list = []
+    step = ""
+
+    def _going_out(self, cleaned) -> str:
+        """Which step this save takes the review to: "submit", "publish" or none ("")."""
+        user = self.current_user
+        may_publish = user is not None and user.has_perm(PUBLISH)
+        if "_submit" in self.data and not may_publish:
+            return "submit" if self.instance.status == Review.Status.DRAFT else ""
+        published = Review.Status.PUBLISHED
+        if cleaned.get("status") == published and self.initial.get("status") != published:
+            return "publish"
+        return ""
+
+    def _check_content(self, cleaned) -> None:
+        """Content checks are warnings: a submit or publish with some open is refused
+        once, with nothing saved, and goes ahead from the re-shown form's "… anyway"."""
+        step = self._going_out(cleaned)
+        if not step or self.errors:
+            return
+        if self.data.get("_submit") == "anyway" or "_publish_anyway" in self.data:
+            return
+        rows = self.instance.__dict__.get("form_rows", {})
+        if not all(formset.is_valid() for formset in rows.values()):
+            return  # their errors first; the checks once the rows are right
+        draft = construct_instance(self, copy.copy(self.instance))
+        found = review_checks(
+            draft,
+            sections=rows["sections"].rows() if "sections" in rows else None,
+            figures=rows["figures"].rows() if "figures" in rows else None,
+        )
+        if not found:
+            return
+        self.warnings, self.step = found, step
+        done = "submitted" if step == "submit" else "published"
+        raise ValidationError(
+            "Not %(done)s yet: the content checks found %(count)s to look at. "
+            "Fix them and save again, or press “%(button)s” to go ahead as it is.",
+            code="content_checks",
+            params={
+                "done": done,
+                "count": f"{len(found)} thing{'s' if len(found) > 1 else ''}",
+                "button": "Submit anyway" if step == "submit" else "Publish anyway",
+            },
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -186,7 +394,9 @@ class ReviewAdminForm(forms.ModelForm):
                 ),
             )
         self._check_byline(cleaned)
+        self._check_go_live_at(cleaned)
         if self.instance.pk is None or cleaned.get("save_anyway"):
+            self._check_content(cleaned)
             return cleaned
         loaded = (self.data.get(self.add_prefix("loaded_revision")) or "").strip()
         latest = str(self.latest.pk) if self.latest else ""
@@ -202,6 +412,7 @@ class ReviewAdminForm(forms.ModelForm):
                     "when": f"{timezone.localtime(self.latest.date_created):%H:%M:%S on %d %b %Y}",
                 },
             )
+        self._check_content(cleaned)
         return cleaned
 
 

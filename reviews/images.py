@@ -22,7 +22,7 @@ from django.core.files.storage import Storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from infra import media as mediastorage
+from infra import media
 from infra.media import STORAGE_ERRORS
 
 #: Pillow format name → (file extension, content type, save options) for the cleaned original.
@@ -177,8 +177,8 @@ def store(storage: Storage, prepared: PreparedImage) -> list[Rendition]:
             with contextlib.suppress(*STORAGE_ERRORS):
                 storage.delete(name)
         raise StorageFailed(
-            f"The photo could not be stored in {mediastorage.describe(storage)}: "
-            f"{mediastorage.reason(error)}. Nothing was saved; try again, and tell the "
+            f"The photo could not be stored in {media.describe(storage)}: "
+            f"{media.reason(error)}. Nothing was saved; try again, and tell the "
             "site's administrator if it keeps failing."
         ) from error
     return renditions

@@ -3,8 +3,6 @@ import functools
 import html
 import logging
 import math
-import secrets
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,24 +11,21 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Aggregate, Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from infra import httpcache
-from infra import media as mediastorage
+from infra import freshness, media
 from infra.httpcache import LISTING
 from infra.media import STORAGE_ERRORS
 from reviews import images, markup
+from reviews.fragments import FRAGMENT_TTL
+from reviews.registry import PAGE_PARTS, reader_ratings
 
 logger = logging.getLogger(__name__)
-
-#: Cached fragments are keyed by versions, so they are never stale; the time to live only
-#: bounds memory.
-FRAGMENT_TTL = 24 * 3600
 
 #: Editors hold it (reviewsite.roles), writers do not: publish, schedule, edit anyone's.
 PUBLISH = "reviews.publish_review"
@@ -60,32 +55,6 @@ def display_name(user) -> str:
     name, else their username."""
     profile = profile_of(user)
     return (profile and profile.display_name) or user.get_full_name() or user.get_username()
-
-
-#: Names the current state of the catalogue, for fragments that show other reviews than
-#: their page's own (the masthead's lists, related reviews, a show's other seasons). A new
-#: one is drawn whenever any review page changes (reviews.signals.catalogue_changed), and
-#: at least every CATALOGUE_TTL seconds: a scheduled review goes live with no write at all.
-CATALOGUE_KEY = "catalogue-version"
-CATALOGUE_TTL = 300
-
-
-def catalogue_changed() -> None:
-    """Something a list shows changed: the masthead's lists and other pages' related
-    reviews and season links are keyed anew, now and again once the transaction commits
-    (a reader in between may have cached what was there before). Called wherever the
-    HTTP caches' `listing` key is purged, and for comments (related cards show ratings)."""
-    caches["fragments"].delete(CATALOGUE_KEY)
-    transaction.on_commit(lambda: caches["fragments"].delete(CATALOGUE_KEY))
-
-
-def catalogue_version() -> str:
-    cache = caches["fragments"]
-    version = cache.get(CATALOGUE_KEY)
-    if version is None:
-        cache.add(CATALOGUE_KEY, secrets.token_hex(8), CATALOGUE_TTL)
-        version = cache.get(CATALOGUE_KEY, "")
-    return version
 
 
 def browsing_labels() -> dict[str, list[dict]]:
@@ -149,6 +118,60 @@ class Series(Label):
         return reverse("reviews:series", kwargs={"slug": self.slug})
 
 
+class EpisodeQuerySet(models.QuerySet):
+    def of_season(self, series_id: int, season_number: int | None = None):
+        """A show's episodes (of one season, when given), in order."""
+        episodes = self.filter(series_id=series_id)
+        if season_number is not None:
+            episodes = episodes.filter(season_number=season_number)
+        return episodes.order_by("season_number", "number")
+
+
+class Episode(models.Model):
+    """One episode of a season of a show. Its recap is a review tied to it (Review.episode),
+    so a recap has a review's workflow, revisions, scheduling and page."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="episodes")
+    season_number = models.PositiveSmallIntegerField(
+        "season", validators=[MinValueValidator(1)], help_text="1 for the first season."
+    )
+    number = models.PositiveSmallIntegerField(
+        "episode", validators=[MinValueValidator(1)], help_text="1 for the season's first."
+    )
+    title = models.CharField(max_length=200, help_text="As the show titles it: “Bones”.")
+    first_aired = models.DateField(
+        "first aired", null=True, blank=True, help_text="When it first aired or streamed."
+    )
+    platform = models.ForeignKey(
+        Platform,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only when it differs from the season's platform.",
+    )
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["series", "season_number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "season_number", "number"],
+                name="one_episode_per_number",
+                violation_error_message="This season already has an episode with this number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.series.name}, {self.label}: {self.title}"
+
+    @property
+    def label(self) -> str:
+        """ "Season 1, Episode 4": how pages name an episode."""
+        return f"Season {self.season_number}, Episode {self.number}"
+
+
 class Closeness(models.IntegerChoices):
     """Why a related review is offered, nearest first."""
 
@@ -156,44 +179,6 @@ class Closeness(models.IntegerChoices):
     SAME_CRITIC = 1, "By the same critic"
     SAME_PLATFORM = 2, "On the same platform"
     SAME_GENRE = 3, "In the same genre"
-
-
-@dataclasses.dataclass(frozen=True)
-class ReaderRatings:
-    """How readers' star ratings of a review are counted, told by the app that keeps them
-    (comments, in its AppConfig.ready), so that reviews names none of its fields or
-    statuses: two aggregates over the reverse relation for lists, and the full summary
-    (count, average, distribution) for one review's page."""
-
-    count: Aggregate
-    total: Aggregate
-    summary: Callable[["Review"], object]
-
-
-_reader_ratings: ReaderRatings | None = None
-
-
-def rated_by(ratings: ReaderRatings) -> None:
-    global _reader_ratings
-    _reader_ratings = ratings
-
-
-@dataclasses.dataclass(frozen=True)
-class PagePart:
-    """Something another app shows on a review's page (polls: the poll), told by that app
-    in its AppConfig.ready: the relation loaded with the review, and when the part next
-    changes by the clock (the page's s-maxage stops there)."""
-
-    related: str
-    changes_at: Callable[["Review"], object]
-
-
-PAGE_PARTS: list[PagePart] = []
-
-
-def shown_on_page(part: PagePart) -> None:
-    if part not in PAGE_PARTS:
-        PAGE_PARTS.append(part)
 
 
 def published_and_due(prefix: str = "") -> Q:
@@ -211,9 +196,20 @@ class ReviewQuerySet(models.QuerySet):
         """Reviews readers may see (see published_and_due)."""
         return self.filter(published_and_due())
 
+    def previewable_by(self, user) -> "ReviewQuerySet":
+        """Reviews a member of staff may preview: editors (who publish) any, writers only
+        their own, so an unpublished draft stays with its author and the desk."""
+        if user.has_perm(PUBLISH):
+            return self
+        if not user.has_perm("reviews.view_review"):
+            return self.none()
+        return self.filter(author=user)
+
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
-        return self.select_related("author__profile", "platform", "series").prefetch_related(
+        return self.select_related(
+            "author__profile", "platform", "series", "episode"
+        ).prefetch_related(
             Prefetch("figures", queryset=Figure.objects.filter(position=0), to_attr="lead")
         )
 
@@ -223,39 +219,58 @@ class ReviewQuerySet(models.QuerySet):
 
         Use review.rating_average for the rounded average.
         """
-        if _reader_ratings is None:
+        ratings = reader_ratings()
+        if ratings is None:
             no_total = Value(None, output_field=IntegerField())
             annotated = self.annotate(rating_count=Value(0), rating_total=no_total)
         else:
-            annotated = self.annotate(
-                rating_count=_reader_ratings.count, rating_total=_reader_ratings.total
-            )
+            annotated = self.annotate(rating_count=ratings.count, rating_total=ratings.total)
         # Django drops Meta.ordering from GROUP BY queries: keep the list newest first.
         return annotated if self.query.order_by else annotated.order_by(*Review._meta.ordering)
 
-    def touch(self) -> int:
-        """Mark these reviews' pages as changed (see Review.touch)."""
-        pks = list(self.values_list("pk", flat=True))
-        httpcache.purge([LISTING, *map(Review.cache_key_for, pks)])
-        catalogue_changed()
-        return Review.objects.filter(pk__in=pks).update(updated_at=timezone.now())
-
-    def next_publication(self):
-        """When the soonest scheduled review comes due (lists change then), or None."""
+    def next_publication(self, *, since=None):
+        """When the soonest scheduled review due after since (default now) comes due:
+        lists change then. A page passes the moment its request began (started_at), so a
+        review coming due while the page renders bounds it too (at a moment already past:
+        that copy is not kept), instead of leaving it out for a full s-maxage."""
         return (
-            self.filter(status=Review.Status.PUBLISHED, published_at__gt=timezone.now())
+            self.filter(status=Review.Status.PUBLISHED, published_at__gt=since or timezone.now())
             .order_by("published_at")
             .values_list("published_at", flat=True)
             .first()
         )
 
+    def awaiting_review(self):
+        """Drafts their writers have submitted: the editors' queue, oldest first."""
+        return self.filter(status=Review.Status.DRAFT, submitted_at__isnull=False).order_by(
+            "submitted_at", "pk"
+        )
+
+    def sent_back(self):
+        """Drafts an editor returned to their writer with a note, not yet resubmitted."""
+        return self.filter(
+            status=Review.Status.DRAFT, submitted_at__isnull=True, sent_back_at__isnull=False
+        )
+
+    def scheduled(self):
+        """Published reviews whose time has not come yet, soonest first."""
+        due_later = Q(status=Review.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(due_later).order_by("published_at", "pk")
+
     def seasons_of(self, series_id: int):
         """A show's published seasons, in order (season number, then date)."""
         return (
             self.published()
-            .filter(series_id=series_id)
+            .filter(series_id=series_id, episode__isnull=True)
             .order_by("season_number", "published_at", "pk")
         )
+
+    def recaps_of(self, series_id: int, season_number: int | None = None):
+        """A show's published episode recaps (of one season, when given)."""
+        recaps = self.published().filter(episode__series_id=series_id)
+        if season_number is not None:
+            recaps = recaps.filter(episode__season_number=season_number)
+        return recaps
 
     def related_to(self, review: "Review", *, limit: int = 3):
         """Published reviews to read next: other seasons of the show first, then the same
@@ -285,7 +300,9 @@ class ReviewQuerySet(models.QuerySet):
         return (
             self.published()
             .exclude(pk=review.pk)
-            .filter(matching)
+            # Recaps are found through their season's episode list, behind its spoiler
+            # shield; a card elsewhere would show an episode's title to anyone.
+            .filter(matching, episode__isnull=True)
             .annotate(
                 closeness=Case(
                     *(When(condition, then=Value(level.value)) for level, condition in nearness),
@@ -305,7 +322,9 @@ class ReviewQuerySet(models.QuerySet):
         apps' parts of the page (PAGE_PARTS: the poll) come along.
         """
         parts = [part.related for part in PAGE_PARTS]
-        return self.select_related("author__profile", "platform", "series", *parts)
+        return self.select_related(
+            "author__profile", "platform", "series", "episode__platform", *parts
+        )
 
 
 class Review(models.Model):
@@ -412,8 +431,8 @@ class Review(models.Model):
     comments_closed = models.BooleanField(
         "close comments",
         default=False,
-        help_text="Tick to stop new comments and replies on this review (they also close by "
-        "themselves REVIEWSITE_COMMENTS_CLOSE_AFTER days after publication, when set).",
+        help_text="Tick to stop new comments and replies on this review. The site may also "
+        "close them by itself some days after publication (the form says how many).",
     )
     series = models.ForeignKey(
         Series,
@@ -423,6 +442,15 @@ class Review(models.Model):
         related_name="reviews",
         help_text="TV seasons only: the show this season belongs to, so its reviews link "
         "to each other and to the show's page. Pick it, or add it with +.",
+    )
+    episode = models.OneToOneField(
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recap",
+        help_text="For an episode recap only: the episode it is about. Its series and season "
+        "are then taken from the episode. Leave empty for a season or film review.",
     )
     comments_version = models.PositiveIntegerField(
         editable=False,
@@ -496,6 +524,8 @@ class Review(models.Model):
             self.submitted_at = None  # published: out of the Submitted queue
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "submitted_at"}
+        if self.episode_id:
+            self.take_season_from_episode()
         # Typed with straight quotes, shown with curly ones: converted once, here.
         self.headline = markup.typographic(self.headline)
         self.standfirst = markup.typographic(self.standfirst)
@@ -509,11 +539,20 @@ class Review(models.Model):
         # the published_review_has_date constraint before it saves.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.episode_id:
+            self.take_season_from_episode()
         if self.series_id and self.work_kind != self.Kind.SEASON:
             raise ValidationError(
                 {"series": "A film has no series: only a TV season belongs to one."},
                 code="film_in_series",
             )
+
+    def take_season_from_episode(self) -> None:
+        """A recap is of its episode's show and season: lists, feeds and the series page
+        then find it like any review of the show."""
+        episode = self.episode
+        self.work_kind = self.Kind.SEASON
+        self.series_id, self.season_number = episode.series_id, episode.season_number
 
     def get_preview_url(self):
         return reverse("reviews:preview", kwargs={"slug": self.slug})
@@ -523,6 +562,7 @@ class Review(models.Model):
         self.status = self.Status.PUBLISHED
         self.published_at = at or self.published_at or timezone.now()
         self.save(update_fields=["status", "published_at", "updated_at"])
+        freshness.review_changed(self)
 
     def refresh_search_document(self) -> None:
         """Rebuild the plain text site search looks in, and the word count (after sections
@@ -539,17 +579,6 @@ class Review(models.Model):
         words = count_words(text for _, text in sections)
         Review.objects.filter(pk=self.pk).update(search_document=document, word_count=words)
         self.search_document, self.word_count = document, words
-
-    def touch(self) -> None:
-        """Mark the review's page as changed (a section, photo, credit or genre was edited).
-
-        updated_at keys the page's cached fragments and is the sitemap's lastmod; the HTTP
-        caches drop every page that shows the review.
-        """
-        self.updated_at = timezone.now()
-        Review.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
-        httpcache.purge([LISTING, self.cache_key])
-        catalogue_changed()
 
     @staticmethod
     def cache_key_for(pk: int) -> str:
@@ -576,6 +605,7 @@ class Review(models.Model):
     def unpublish(self):
         self.status = self.Status.DRAFT
         self.save(update_fields=["status", "updated_at"])
+        freshness.review_changed(self)
 
     def submit(self) -> None:
         """The writer asks an editor to publish this draft (it joins the Submitted queue)."""
@@ -616,6 +646,11 @@ class Review(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_live
 
     @property
+    def author_url(self) -> str:
+        """The byline's link: the critic's author page (empty without an author)."""
+        return critic_url(self.author) if self.author_id else ""
+
+    @property
     def byline(self) -> str:
         if self.author is None:
             return f"{settings.SITE_NAME} staff"
@@ -628,7 +663,9 @@ class Review(models.Model):
 
     @property
     def work_label(self) -> str:
-        """BALLARD, Season 1 / OPPENHEIMER (film)."""
+        """BALLARD, Season 1 / BALLARD, Season 1, Episode 4 / OPPENHEIMER (film)."""
+        if self.episode_id:
+            return f"{self.work_title}, {self.episode.label}"
         if self.work_kind == self.Kind.SEASON and self.season_number:
             return f"{self.work_title}, Season {self.season_number}"
         return self.work_title
@@ -642,10 +679,11 @@ class Review(models.Model):
     def reader_rating(self):
         """Readers' ratings (count, average, distribution): one query, shared by every
         process through the cache until the comments change (comments_version)."""
-        if _reader_ratings is None:
+        ratings = reader_ratings()
+        if ratings is None:
             return None
         key = f"rating:{self.pk}:{self.comments_version}"
-        summary = functools.partial(_reader_ratings.summary, self)
+        summary = functools.partial(ratings.summary, self)
         return caches["fragments"].get_or_set(key, summary, FRAGMENT_TTL)
 
     # Each read once per request, and only if a cached fragment needs it.
@@ -661,6 +699,14 @@ class Review(models.Model):
     def credit_list(self) -> list["Credit"]:
         return list(self.credits.all())
 
+    def shown_with(self, *, sections, figures, credits) -> "Review":
+        """This review with rows not saved (the review form's, for its preview), to be
+        shown and never saved: each section's text rendered as saving it would."""
+        for section in sections:
+            section.body_html = markup.render(section.body)
+        self.__dict__.update(section_list=sections, figure_list=figures, credit_list=credits)
+        return self
+
     @cached_property
     def genre_list(self) -> list[Genre]:
         return list(self.genres.all())
@@ -672,7 +718,13 @@ class Review(models.Model):
             return None, None
         seasons = list(
             Review.objects.seasons_of(self.series_id).only(
-                "slug", "headline", "season_number", "work_title", "work_kind", "published_at"
+                "slug",
+                "headline",
+                "season_number",
+                "work_title",
+                "work_kind",
+                "published_at",
+                "episode_id",
             )
         )
         index = next((i for i, r in enumerate(seasons) if r.pk == self.pk), None)
@@ -689,7 +741,8 @@ class Review(models.Model):
         return next((f for f in self.figure_list if f.position == 0), None)
 
     def body(self):
-        """Sections in order, each with the figures placed after it.
+        """Sections in order: (section, its text in parts with the figures placed inside
+        it, the figures placed after it).
 
         Figures placed after a section number the review does not have come last, so
         an editor who deletes a section never loses a photo from the page.
@@ -698,10 +751,13 @@ class Review(models.Model):
         figures = [f for f in self.figure_list if f.position > 0]
         blocks = []
         for number, section in enumerate(sections, start=1):
-            blocks.append((section, [f for f in figures if f.position == number]))
+            here = [f for f in figures if f.position == number]
+            inside = [f for f in here if f.paragraph is not None]
+            after = [f for f in here if f.paragraph is None]
+            blocks.append((section, section.parts(inside), after))
         leftovers = [f for f in figures if f.position > len(sections)]
         if leftovers:
-            blocks.append((None, leftovers))
+            blocks.append((None, [], leftovers))
         return blocks
 
 
@@ -730,6 +786,20 @@ class Section(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
 
+    def paragraphs(self) -> list[str]:
+        """Its rendered paragraphs (a list or a quote counts as one), in order."""
+        return markup.blocks(self.body_html)
+
+    def parts(self, figures) -> list[tuple[str, list]]:
+        """Its text as (html, figures placed after it) pieces: a figure with paragraph N
+        follows the N-th paragraph (0: between the heading and the first paragraph); one
+        past the last paragraph ends the section, so an edit never loses a photo."""
+        paragraphs = self.paragraphs()
+        pieces = [("", [])] + [(html, []) for html in paragraphs]
+        for figure in figures:
+            pieces[min(figure.paragraph, len(paragraphs))][1].append(figure)
+        return [(html, placed) for html, placed in pieces if html or placed]
+
 
 class FigureQuerySet(models.QuerySet):
     def file_names(self) -> set[str]:
@@ -748,6 +818,12 @@ class Figure(models.Model):
         default=0,
         help_text="0 is the lead photo under the headline; 1 after the first section, 2 after "
         "the second, and so on. The admin names each place by its section.",
+    )
+    paragraph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Inside its section: after this many of its paragraphs (0 is between "
+        "the heading and the first paragraph). Empty: after the whole section.",
     )
     order = models.PositiveIntegerField(
         default=0, help_text="Orders several photos in the same place."
@@ -865,7 +941,7 @@ class Figure(models.Model):
                 for each in names:
                     storage.delete(each)
             except STORAGE_ERRORS as error:
-                logger.warning("Could not delete %s: %s", sorted(names), mediastorage.reason(error))
+                logger.warning("Could not delete %s: %s", sorted(names), media.reason(error))
 
         transaction.on_commit(delete)
 
@@ -954,6 +1030,32 @@ class ReviewAction(models.Model):
         )
 
 
+class ScheduledChange(models.Model):
+    """Changes to a published review saved to go live later (an embargo lifting, a
+    correction after a broadcast). Readers see the current version until go_live_at;
+    then the task worker (reviews.tasks) replays the revision. The row goes once it is
+    applied or cancelled; the content log and the revisions keep the story."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scheduled_changes")
+    revision = models.ForeignKey(
+        "reversion.Revision",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The review as it will read once the change goes live.",
+    )
+    go_live_at = models.DateTimeField("goes live at", db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["go_live_at", "pk"]
+
+    def __str__(self):
+        return f"{self.review} at {self.go_live_at:%Y-%m-%d %H:%M}"
+
+
 class Profile(models.Model):
     """A critic as readers meet them: the name in the byline, a bio, a portrait.
 
@@ -993,12 +1095,29 @@ class Profile(models.Model):
     portrait_width = models.PositiveIntegerField(editable=False, default=0)
     portrait_height = models.PositiveIntegerField(editable=False, default=0)
     portrait_renditions = models.JSONField(editable=False, default=list)
+    # NULL, not "", for a critic with no display name: unique, and many have none.
+    slug = models.SlugField(  # noqa: DJ001
+        max_length=120,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="The author page's address, from the display name: /authors/dana-whitfield/.",
+    )
 
     class Meta:
         verbose_name = "critic profile"
+        verbose_name_plural = "critics"
 
     def __str__(self):
         return self.display_name or self.user.get_username()
+
+    def save(self, *args, **kwargs):
+        # The author page follows the display name; the old address keeps working only
+        # through the username redirect, so a rename is rare and worth the new address.
+        self.slug = unique_critic_slug(self.display_name, exclude=self.user_id)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+        super().save(*args, **kwargs)
 
     @property
     def portrait_url(self) -> str:
@@ -1024,3 +1143,35 @@ def has_a_name(user) -> bool:
     """Whether the byline would show a name rather than the login (username)."""
     profile = profile_of(user)
     return bool((profile and profile.display_name) or user.get_full_name())
+
+
+def unique_critic_slug(name: str, *, exclude=None) -> str | None:
+    """A slug of the display name, numbered when another critic has it; None without one."""
+    base = slugify(name)[:110]
+    if not base:
+        return None
+    taken = set(
+        Profile.objects.filter(slug__startswith=base)
+        .exclude(user_id=exclude)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def critic_slug(user) -> str:
+    """The part of a critic's author page address: never their login name.
+
+    The profile's slug; else a slug of their full name; else "critic-<id>".
+    """
+    profile = profile_of(user)
+    if profile is not None and profile.slug:
+        return profile.slug
+    return slugify(user.get_full_name()) or f"critic-{user.pk}"
+
+
+def critic_url(user) -> str:
+    return reverse("reviews:author", kwargs={"slug": critic_slug(user)})

@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from infra import freshness
 from reviews.models import Credit, Figure, Review, ReviewAction, Section, display_name
 
 #: Never restored: publication is the workflow's business, the address stays stable,
@@ -259,24 +260,34 @@ def review_restore(*, review: Review, revision: Revision, by) -> tuple[Revision,
     unpublishes); readers' comments and votes are untouched. Returns the new revision
     and notes for the editor about anything that could not come back as it was.
     """
-    snapshot = Snapshot.of(revision)
-    notes: list[str] = []
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review.pk)
-        _restore_fields(review, Review, snapshot.review, keep=KEPT_ON_RESTORE, notes=notes)
-        review.save()
-        genres = snapshot.review.get("genres")
-        if genres is not None:
-            review.genres.set(review.genres.model.objects.filter(pk__in=genres))
-        for model in CHILDREN:
-            _restore_children(review, model, snapshot.of_model(model), notes=notes)
-        for restore in _restorers:
-            notes += restore(review, snapshot)
+        review, notes = replay(review, revision)
         when = timezone.localtime(revision.date_created)
         comment = f"Restored the revision of {when:%d %b %Y %H:%M} (#{revision.pk})."
         saved = review_save_revision(review=review, by=by, comment=comment)
         ReviewAction.record(review=review, by=by, action=ReviewAction.Action.RESTORE, note=comment)
     return saved, notes
+
+
+def replay(review: Review, revision: Revision) -> tuple[Review, list[str]]:
+    """Put the review's content back as `revision` holds it (status, publication time and
+    address kept), storing no revision: the caller says why, and records it. Call inside
+    a transaction. Returns the review as now saved and notes for the editor."""
+    snapshot = Snapshot.of(revision)
+    notes: list[str] = []
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _restore_fields(review, Review, snapshot.review, keep=KEPT_ON_RESTORE, notes=notes)
+    review.save()
+    genres = snapshot.review.get("genres")
+    if genres is not None:
+        review.genres.set(review.genres.model.objects.filter(pk__in=genres))
+    for model in CHILDREN:
+        _restore_children(review, model, snapshot.of_model(model), notes=notes)
+    for restore in _restorers:
+        notes += restore(review, snapshot)
+    review.refresh_search_document()
+    freshness.review_changed(review)
+    return review, notes
 
 
 def _restore_fields(obj, model, row: dict, *, keep=frozenset(), notes: list[str]) -> None:

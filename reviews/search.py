@@ -153,12 +153,41 @@ def _sqlite(reviews: QuerySet, query: str) -> QuerySet:
 
 
 def snippet_html(review) -> SafeString:
-    """The review's snippet with matched words in <mark>, everything else escaped."""
-    raw = getattr(review, "snippet", None) or review.search_document[:SNIPPET_CHARS]
-    pieces = re.split(f"({START}.*?{STOP})", raw)
-    return mark_safe(  # noqa: S308 - every piece is escaped; only <mark> is ours
-        "".join(
-            f"<mark>{escape(piece[1:-1])}</mark>" if piece.startswith(START) else escape(piece)
-            for piece in pieces
-        )
+    """A snippet from one field of the review (its standfirst, a section's heading or a
+    paragraph, a credit), never several run together, with the matched words in <mark>
+    and everything else escaped.
+
+    The database's snippet says which words matched (stems included); the field with the
+    most of them is cut from the review's own text around the first one.
+    """
+    raw = getattr(review, "snippet", None) or ""
+    matched = {m.lower() for m in re.findall(f"{START}(.*?){STOP}", raw)}
+    fields = [f.strip() for f in review.search_document.split("\n") if f.strip()]
+    if not fields:
+        return mark_safe("")
+
+    def hits(field: str) -> int:
+        return sum(1 for word in re.findall(r"\w+", field) if word.lower() in matched)
+
+    # Best field; the headline (shown above the snippet) only if nothing else matched.
+    ranked = sorted(enumerate(fields), key=lambda pair: (-hits(pair[1]), pair[0] == 0, pair[0]))
+    field = ranked[0][1] if matched else (fields[1] if len(fields) > 1 else fields[0])
+    words = list(re.finditer(r"\w+", field))
+    first = next((w.start() for w in words if w.group().lower() in matched), 0)
+    start = 0 if first < SNIPPET_CHARS // 3 else field.rfind(" ", 0, first - SNIPPET_CHARS // 4) + 1
+    end = (
+        len(field)
+        if len(field) - start <= SNIPPET_CHARS
+        else field.rfind(" ", 0, start + SNIPPET_CHARS)
     )
+    if end <= start:
+        end = start + SNIPPET_CHARS
+    text = field[start:end]
+    pieces = re.split(r"(\w+)", text)
+    html = "".join(
+        f"<mark>{escape(piece)}</mark>" if piece.lower() in matched else escape(piece)
+        for piece in pieces
+    )
+    before = "… " if start > 0 else ""
+    after = " …" if end < len(field) else ""
+    return mark_safe(before + html + after)  # noqa: S308 - every piece is escaped

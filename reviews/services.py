@@ -5,9 +5,13 @@ form would save, stored as a revision, so a form opened before it cannot silentl
 """
 
 from django.db import transaction
+from django.utils import timezone
+from reversion.models import Revision
 
-from reviews.models import Review, ReviewAction
-from reviews.revisions import review_save_revision
+from infra import freshness
+from reviews import tasks
+from reviews.models import Credit, Figure, Review, ReviewAction, ScheduledChange
+from reviews.revisions import latest_revision, replay, review_save_revision
 
 Action = ReviewAction.Action
 
@@ -16,21 +20,42 @@ def publication_action(review: Review) -> str:
     return Action.PUBLISH if review.is_live else Action.SCHEDULE
 
 
-def review_record_save(*, review: Review, by, created: bool, was: dict, changes: str) -> None:
+def review_record_save(
+    *, review: Review, by, created: bool, was: dict, changes: str, step: str = ""
+) -> None:
     """After an admin save: a revision, and the log's create/edit/publish/unpublish lines.
 
-    `was` holds status and published_at as the form had them before the save.
+    `was` holds status and published_at as the form had them before the save; `step` is
+    the workflow step the save was made for (Action.SUBMIT, Action.SEND_BACK), if any.
+    The revision's comment starts with the step, so the history reads "Submitted for
+    review", "Sent back", "Published", "Scheduled" rather than a list of fields.
     """
-    review_save_revision(review=review, by=by, comment=changes)
     ReviewAction.record(review=review, by=by, action=Action.CREATE if created else Action.EDIT)
     published = review.status == Review.Status.PUBLISHED
+    steps = []
+    if step == Action.SUBMIT:
+        steps.append("Submitted for review.")
+    elif step == Action.SEND_BACK:
+        steps.append("Sent back.")
+    elif step == "schedule_change":
+        steps.append("Changes scheduled (they go live later).")
     if published and (
         was.get("status") != Review.Status.PUBLISHED
         or was.get("published_at") != review.published_at
     ):
-        ReviewAction.record(review=review, by=by, action=publication_action(review))
+        action = publication_action(review)
+        ReviewAction.record(review=review, by=by, action=action)
+        steps.append(
+            "Published."
+            if action == Action.PUBLISH
+            else f"Scheduled for {timezone.localtime(review.published_at):%d %b %Y %H:%M}."
+        )
     elif not published and was.get("status") == Review.Status.PUBLISHED:
         ReviewAction.record(review=review, by=by, action=Action.UNPUBLISH)
+        steps.append("Unpublished.")
+    if steps and changes in ("Saved.", ""):  # the step says it all
+        changes = ""
+    review_save_revision(review=review, by=by, comment=" ".join([*steps, changes]).strip())
 
 
 def review_submit(*, review: Review, by) -> None:
@@ -51,14 +76,15 @@ def review_publish(*, review: Review, by) -> None:
     """Publish now (or at its future time: scheduled), from the list's action."""
     with transaction.atomic():
         review.publish()
-        review_save_revision(review=review, by=by, comment="Published from the list.")
+        step = "Published." if review.is_live else "Scheduled."
+        review_save_revision(review=review, by=by, comment=step)
         ReviewAction.record(review=review, by=by, action=publication_action(review))
 
 
 def review_unpublish(*, review: Review, by) -> None:
     with transaction.atomic():
         review.unpublish()
-        review_save_revision(review=review, by=by, comment="Unpublished from the list.")
+        review_save_revision(review=review, by=by, comment="Unpublished.")
         ReviewAction.record(review=review, by=by, action=Action.UNPUBLISH)
 
 
@@ -66,4 +92,103 @@ def review_delete(*, review: Review, by) -> None:
     """Delete the review; its log lines stay, naming it (its revisions stay too)."""
     with transaction.atomic():
         ReviewAction.record(review=review, by=by, action=Action.DELETE)
+        freshness.review_changed(review)
         review.delete()
+
+
+def review_schedule_change(*, review: Review, by, at, live: Revision) -> ScheduledChange:
+    """Hold the changes just saved to a published review until `at`; readers keep `live`.
+
+    The admin has saved the form (inside its transaction) and stored it as the latest
+    revision; that revision waits in a ScheduledChange while the review's rows go back
+    to `live`, the revision stored just before the save. The task worker applies it at
+    `at` (reviews.tasks); nothing readers see changes before the transaction commits.
+    """
+    pending = latest_revision(review)
+    when = f"{timezone.localtime(at):%d %b %Y %H:%M}"
+    with transaction.atomic():
+        replay(review, live)
+        review_save_revision(
+            review=review, by=by, comment=f"The live version, kept until the change of {when}."
+        )
+        change = ScheduledChange.objects.create(
+            review=review, revision=pending, go_live_at=at, created_by=by
+        )
+        ReviewAction.record(
+            review=review, by=by, action=Action.SCHEDULE, note=f"Changes scheduled for {when}."
+        )
+        transaction.on_commit(lambda: tasks.apply_due_changes.using(run_after=at).enqueue())
+    return change
+
+
+def review_cancel_change(*, change: ScheduledChange, by) -> None:
+    """Drop a scheduled change: the live version stays (its revision stays in the history)."""
+    when = f"{timezone.localtime(change.go_live_at):%d %b %Y %H:%M}"
+    with transaction.atomic():
+        ReviewAction.record(
+            review=change.review,
+            by=by,
+            action=Action.EDIT,
+            note=f"Cancelled the change scheduled for {when}.",
+        )
+        change.delete()
+
+
+def review_apply_due_changes(*, now=None) -> int:
+    """Apply every scheduled change whose time has come, oldest first; returns how many.
+
+    Each in its own transaction, its row locked (skip_locked), so two workers never apply
+    one twice; each tells the HTTP caches (freshness.review_changed) once it commits.
+    """
+    now = now or timezone.now()
+    applied = 0
+    due = ScheduledChange.objects.filter(go_live_at__lte=now).order_by("go_live_at", "pk")
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            change = (
+                ScheduledChange.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("review", "revision__user")
+                .filter(pk=pk)
+                .first()
+            )
+            if change is None:  # another worker has it, or it was cancelled
+                continue
+            review, _notes = replay(change.review, change.revision)
+            when = f"{timezone.localtime(change.go_live_at):%d %b %Y %H:%M}"
+            who = change.revision.user
+            review_save_revision(
+                review=review, by=who, comment=f"Scheduled change of {when} went live."
+            )
+            ReviewAction.record(
+                review=review,
+                by=None,
+                action=Action.EDIT,
+                note=f"Scheduled change of {when} went live.",
+            )
+            freshness.review_changed(review)
+            change.delete()
+            applied += 1
+    return applied
+
+
+def review_move_row(*, review: Review, model, pk, up: bool) -> None:
+    """Swap a section, figure or credit with its neighbour ("Move up" / "Move down"),
+    then number that list 1, 2, 3… so equal order numbers never leave it ambiguous.
+
+    A figure moves among the figures in the same place; a credit among its kind."""
+    rows = list(model.objects.filter(review=review))
+    row = next((r for r in rows if str(r.pk) == str(pk)), None)
+    if row is None:
+        return
+    if model is Figure:
+        rows = [r for r in rows if r.position == row.position]
+    elif model is Credit:
+        rows = [r for r in rows if r.kind == row.kind]
+    index = rows.index(row)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+    for number, each in enumerate(rows, start=1):
+        if each.order != number:
+            each.order = number
+            each.save(update_fields=["order"])

@@ -34,7 +34,31 @@ def _cast(review: Review) -> list[dict]:
     ]
 
 
+def _episode(review: Review) -> dict:
+    """A recap's work: the episode, in its season, in its show."""
+    episode = review.episode
+    series = {"@type": "TVSeries", "name": review.series.name if review.series_id else ""}
+    work = {
+        "@type": "TVEpisode",
+        "name": episode.title,
+        "episodeNumber": episode.number,
+        "partOfSeason": {
+            "@type": "TVSeason",
+            "seasonNumber": episode.season_number,
+            "name": f"{series['name']}, Season {episode.season_number}",
+        },
+        "partOfSeries": series,
+    }
+    if episode.first_aired:
+        work["datePublished"] = episode.first_aired.isoformat()
+    if cast := _cast(review):
+        work["actor"] = cast
+    return work
+
+
 def _work(review: Review) -> dict:
+    if review.episode_id:
+        return _episode(review)
     if review.work_kind == Review.Kind.SEASON:
         series = {"@type": "TVSeries", "name": review.work_title}
         if review.series_id:

@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path("genres/<slug:slug>/", views.genre_detail, name="genre"),
     path("platforms/<slug:slug>/", views.platform_detail, name="platform"),
-    path("authors/<str:username>/", views.author_detail, name="author"),
+    path("authors/<str:slug>/", views.author_detail, name="author"),
     path("feed/", shared_view(feeds.LatestReviewsFeed(), [LISTING], until=_due), name="feed"),
     path(
         "feed/atom/", shared_view(feeds.LatestReviewsAtomFeed(), [LISTING], until=_due), name="atom"

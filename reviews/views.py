@@ -1,25 +1,31 @@
+from csp.decorators import csp_replace
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from infra import httpcache
 from infra.httpcache import LISTING
+from reviews import episodes
 from reviews import search as site_search
 from reviews.models import (
-    PAGE_PARTS,
     Genre,
     Platform,
     Review,
     Series,
+    critic_slug,
+    critic_url,
     display_name,
     profile_of,
 )
+from reviews.registry import PAGE_PARTS
 from reviews.structured_data import as_script, series_json_ld
 
 REVIEWS_PER_PAGE = 12
@@ -52,7 +58,7 @@ def _review_list(
     return httpcache.shared(
         response,
         [*listing_keys(page.object_list), *keys],
-        until=Review.objects.next_publication(),
+        until=Review.objects.next_publication(since=httpcache.started_at(request)),
     )
 
 
@@ -122,6 +128,10 @@ def series_detail(request, slug):
     seasons = list(Review.objects.seasons_of(series.pk).for_listing().with_rating())
     if not seasons:
         raise Http404("No published season of this series.")
+    upto = episodes.parse_upto(request.GET.get("upto"))
+    guides = episodes.series_guides(series.pk, upto=upto)
+    for season in seasons:
+        season.guide = guides.get(season.season_number)
     url = request.build_absolute_uri(series.get_absolute_url())
     response = render(
         request,
@@ -130,21 +140,55 @@ def series_detail(request, slug):
             "series": series,
             "seasons": seasons,
             "structured_data": as_script(series_json_ld(series, seasons, url=url, request=request)),
+            "upto": upto,
+            "upto_numbers": range(1, max((g.last_number for g in guides.values()), default=0) + 1),
         },
     )
+    recap_keys = [key for guide in guides.values() for key in guide.cache_keys]
     return httpcache.shared(
         response,
-        [*listing_keys(seasons), f"series-{series.pk}"],
-        until=Review.objects.next_publication(),
+        [*listing_keys(seasons), f"series-{series.pk}", *recap_keys],
+        until=Review.objects.next_publication(since=httpcache.started_at(request)),
     )
+
+
+def _critic_at(slug: str):
+    """The critic with published reviews whose author page is at this slug, or None.
+
+    A profile's stored slug first; critics without one (a full name, no profile) are few,
+    so they are matched here in Python rather than given a column of their own.
+    """
+    User = get_user_model()
+    authors = User.objects.filter(pk__in=Review.objects.published().values("author_id"))
+    found = authors.filter(profile__slug=slug).first()
+    if found is not None:
+        return found
+    for user in authors.filter(Q(profile__isnull=True) | Q(profile__slug__isnull=True)):
+        if critic_slug(user) == slug:
+            return user
+    return None
 
 
 @require_safe
-def author_detail(request, username):
-    author = get_object_or_404(get_user_model(), username=username)
+def author_detail(request, slug):
+    """A critic's page, at a slug of their display name.
+
+    An old address by login name answers 301 to the new one, so links keep working and
+    no page shows a login name in its address.
+    """
+    author = _critic_at(slug)
+    if author is None:
+        old = (
+            get_user_model()
+            .objects.filter(username=slug, reviews__in=Review.objects.published())
+            .first()
+        )
+        if old is None or critic_slug(old) == slug:
+            raise Http404("No reviews by this author.")
+        return httpcache.shared(
+            HttpResponsePermanentRedirect(critic_url(old)), [f"author-{old.pk}"]
+        )
     reviews = Review.objects.published().filter(author=author)
-    if not reviews.exists():  # only critics have a page, not every account
-        raise Http404("No reviews by this author.")
     name, profile = display_name(author), profile_of(author)
     bio = profile.bio if profile else ""
     return _review_list(
@@ -153,6 +197,7 @@ def author_detail(request, username):
         title=f"Reviews by {name}",
         description=(bio[:150] if bio else f"Every TV and film review written by {name}."),
         critic=profile,
+        author=author,
         keys=[f"author-{author.pk}"],
     )
 
@@ -179,7 +224,7 @@ def search(request):
     return httpcache.shared(
         response,
         listing_keys(page.object_list if page else []),
-        until=Review.objects.next_publication(),
+        until=Review.objects.next_publication(since=httpcache.started_at(request)),
     )
 
 
@@ -207,12 +252,13 @@ def review_detail(request, slug):
     New readers share the page through the HTTP cache until something on it changes.
     """
     review = published_review_or_404(slug)
-    return httpcache.shared(
-        render_review(request, review), review.surrogate_keys(), until=_changes_by_itself(review)
-    )
+    guide = episodes.guide_for(review, upto=episodes.parse_upto(request.GET.get("upto")))
+    keys = [*review.surrogate_keys(), *(guide.cache_keys if guide else ())]
+    until = _changes_by_itself(review, since=httpcache.started_at(request))  # before it renders
+    return httpcache.shared(render_review(request, review), keys, until=until)
 
 
-def _changes_by_itself(review: Review):
+def _changes_by_itself(review: Review, *, since):
     """When the page next changes with no write: another app's part of it changing (its
     poll opening or closing), its comments closing REVIEWSITE_COMMENTS_CLOSE_AFTER days
     after publication, or a scheduled review coming due (the masthead and related
@@ -220,18 +266,26 @@ def _changes_by_itself(review: Review):
     closing = review.comments_close_at
     moments = [
         *(part.changes_at(review) for part in PAGE_PARTS),
-        Review.objects.next_publication(),
+        Review.objects.next_publication(since=since),
         closing if closing and closing > timezone.now() else None,
     ]
     return min((m for m in moments if m), default=None)
 
 
+def framed_by_the_admin(view):
+    """A preview: never cached, and shown beside the review form in the admin (a frame of
+    our own pages only, in both X-Frame-Options and the CSP)."""
+    return never_cache(
+        xframe_options_sameorigin(csp_replace({"frame-ancestors": ["'self'"]})(view))
+    )
+
+
 @require_safe
-@never_cache
+@framed_by_the_admin
 @staff_member_required
 def review_preview(request, slug):
-    """Any review as readers will see it, for staff who may view reviews."""
+    """A review as readers will see it: editors may preview any, writers their own."""
     if not request.user.has_perm("reviews.view_review"):
         raise PermissionDenied
-    review = get_object_or_404(Review.objects.for_page(), slug=slug)
+    review = get_object_or_404(Review.objects.previewable_by(request.user).for_page(), slug=slug)
     return render_review(request, review, context={"preview": True})

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from infra import media as mediastorage
+from infra import media
 from infra.media import STORAGE_ERRORS
 from reviews.images import UPLOAD_DIR
 from reviews.models import Figure, Profile
@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *, delete: bool, min_age: int, **options):
         storage = Figure._meta.get_field("image").storage
-        where = mediastorage.describe(storage)
+        where = media.describe(storage)
         try:
             try:
                 _, files = storage.listdir(UPLOAD_DIR)
@@ -61,9 +61,7 @@ class Command(BaseCommand):
                 if delete:
                     storage.delete(name)
         except STORAGE_ERRORS as error:
-            raise CommandError(
-                f"Could not go through {where}: {mediastorage.reason(error)}"
-            ) from error
+            raise CommandError(f"Could not go through {where}: {media.reason(error)}") from error
 
         if not orphans:
             summary = f"No orphaned files under {UPLOAD_DIR}/ in {where}."
