@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.timezone import localtime
 
 from comments import services
-from comments.forms import BanForm, RemoveForm
+from comments.forms import BanForm, DismissForm, RemoveForm
 from comments.models import (
     QUEUE_ORDER,
     Ban,
@@ -25,6 +25,7 @@ from comments.models import (
     CommentVersion,
     MailAddress,
     ModerationAction,
+    Notice,
     Report,
     commenter_history,
 )
@@ -132,6 +133,7 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         "remove_selected",
         "restore_selected",
         "approve_selected",
+        "dismiss_selected",
         "ban_selected",
         "purge_selected",
     ]
@@ -217,6 +219,15 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
 
     @admin.display(description="Open reports", ordering="-open_reports")
     def reports(self, comment: Comment) -> str:
+        if comment.open_notices:
+            return format_html(
+                '<strong>{}</strong> · <a href="{}?q={}">decide</a>',
+                _plural(
+                    comment.open_notices, "notice of illegal content", "notices of illegal content"
+                ),
+                reverse("admin:comments_notice_changelist"),
+                comment.pk,
+            )
         if not comment.open_reports:
             return "—"
         reasons = dict.fromkeys(report.get_reason_display() for report in comment.open_list)
@@ -266,6 +277,8 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
         links = []
         if comment.status != Comment.Status.REMOVED:
             links.append(("comments:remove", "Remove…"))
+        if comment.open_reports:
+            links.append(("comments:dismiss", "Dismiss reports…"))
         if comment.status == Comment.Status.PENDING:
             links.append(("comments:approve", "Approve…"))
         if comment.status == Comment.Status.REMOVED:
@@ -311,6 +324,20 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
             services.comment_approve,
             done=lambda count, _: f"Approved {_plural(count, 'comment', 'comments')}.",
             unchanged="not awaiting moderation",
+        )
+
+    @admin.action(permissions=["moderate"], description="Dismiss reports on selected comments")
+    def dismiss_selected(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            "dismiss",
+            services.reports_dismiss,
+            ask=DismissForm,
+            done=lambda count, _: (
+                f"Dismissed the reports on {_plural(count, 'comment', 'comments')}: kept."
+            ),
+            unchanged="not reported",
         )
 
     @admin.action(permissions=["moderate"], description="Ban the authors of selected comments")
@@ -477,3 +504,39 @@ class BanAdmin(NoWrites, admin.ModelAdmin):
     def lift_selected(self, request, queryset):
         lifted = sum(1 for ban in queryset if services.ban_lift(ban=ban, by=request.user))
         self.message_user(request, f"{_plural(lifted, 'ban', 'bans')} lifted.", messages.SUCCESS)
+
+
+@admin.register(Notice)
+class NoticeAdmin(NoWrites, admin.ModelAdmin):
+    """Notices of illegal content, undecided first: each is decided on its own page
+    ("Decide…"), which sends the statement of reasons."""
+
+    list_display = ["created_at", "category", "comment_number", "email", "decided", "decide"]
+    list_filter = ["category", "decision", ("decided_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "explanation", "=comment_number"]
+    fields = [
+        "created_at",
+        "category",
+        "explanation",
+        "name",
+        "email",
+        "comment_number",
+        "decision",
+        "ground",
+        "decided_at",
+        "decided_by",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="Decision")
+    def decided(self, notice: Notice) -> str:
+        return notice.get_decision_display() if notice.decided_at else "Awaiting a decision"
+
+    @admin.display(description="")
+    def decide(self, notice: Notice) -> str:
+        label = "View" if notice.decided_at else "Decide…"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("comments:decide_notice", args=[notice.pk]),
+            label,
+        )

@@ -8,12 +8,13 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django.db.models import Count, Q, Sum
 
-        from comments import signals  # noqa: F401 - connects the receivers
+        from comments import fragments
         from comments.models import Comment
-        from reviews.models import ReaderRatings, rated_by
+        from reviews.registry import ReaderRatings, rated_by
 
         # Reviews' lists and pages show readers' ratings; what counts is decided here.
         rated = Q(comments__status=Comment.Status.PUBLISHED, comments__rating__isnull=False)
+        fragments.register()
         rated_by(
             ReaderRatings(
                 count=Count("comments", filter=rated),

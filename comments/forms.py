@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from comments import text
-from comments.models import Ban, Comment, ModeratorAlerts, Reason, Report
+from comments.models import Ban, Comment, ModeratorAlerts, Notice, Reason, Report
 from reviews.models import Review
 
 STAMP_SALT = "comments.CommentForm.stamp"
@@ -134,6 +134,8 @@ class CommentForm(forms.ModelForm):
         required=False,
         help_text="Your comment will be folded behind “Show spoiler”.",
     )
+    # Drawn by comments/includes/episode_field.html on season reviews with episodes.
+    episode_number = forms.IntegerField(required=False, min_value=1, max_value=999)
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     website = forms.CharField(
         label="Leave this empty",
@@ -235,7 +237,9 @@ class CommentForm(forms.ModelForm):
             )
         if age > settings.COMMENT_FORM_MAX_AGE:
             raise ValidationError("This form has expired, please post again.", code="expired")
-        if age < settings.COMMENT_MIN_SECONDS:
+        # An empty comment is told "Please write your comment", not that it was quick.
+        empty = not cleaned.get("body") and cleaned.get("rating") is None
+        if age < settings.COMMENT_MIN_SECONDS and not empty:
             raise ValidationError(
                 "That was quick… too quick for us to tell you from a spam robot. "
                 "Please check your comment and post it again.",
@@ -331,6 +335,27 @@ class RemoveForm(forms.Form):
     )
 
 
+class DismissForm(forms.Form):
+    """Why a moderator keeps a reported comment; its fields are reports_dismiss's."""
+
+    note = ReaderText(
+        label="Why keep it? (for the moderation log)",
+        required=False,
+        max_length=NOTE_MAX,
+        help_text="What you checked: “satire, not abuse”, “a fair criticism”…",
+        error_messages={
+            "max_length": "Please keep the note to %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )
+    abusive = forms.BooleanField(
+        label="The reports were abusive",
+        required=False,
+        help_text="Readers whose reports are dismissed as abusive twice no longer hide "
+        "comments by reporting them.",
+    )
+
+
 class BanForm(RemoveForm):
     """How long a moderator bans a commenter, and why (the reason and note of RemoveForm)."""
 
@@ -399,3 +424,83 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ["reason", "note"]
+
+
+class NoticeForm(forms.ModelForm):
+    """A notice that a comment is illegal, with what Article 16 of the EU Digital
+    Services Act asks of it. The form only validates; notice_submit writes."""
+
+    category = forms.ChoiceField(
+        label="What law does it break?",
+        choices=Notice.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what kind of illegal content this is.",
+            "invalid_choice": "Choose one of the kinds listed.",
+        },
+    )
+    explanation = ReaderText(
+        label="Why is it illegal?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Say what in the comment is illegal and why, as precisely as you can.",
+        error_messages={
+            "required": "Please explain why the comment is illegal.",
+            "max_length": "Please keep your explanation to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+    name = ReaderText(
+        label="Your name (optional)",
+        required=False,
+        max_length=100,
+        error_messages={
+            "max_length": "Please keep your name to %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="We send the decision and its reasons here. Never shown.",
+        error_messages={
+            "required": "Enter the address the decision should go to.",
+            "invalid": "Please enter an e-mail address like name@example.com.",
+        },
+    )
+    good_faith = forms.BooleanField(
+        label="I believe in good faith that what I say here is accurate and complete.",
+        error_messages={"required": "Please confirm that you send this notice in good faith."},
+    )
+
+    class Meta:
+        model = Notice
+        fields = ["category", "explanation", "name", "email"]
+
+
+class NoticeDecisionForm(forms.Form):
+    """A moderator's decision on a notice; its fields are notice_decide's."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=Notice.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the comment is removed or kept."},
+    )
+    ground = ReaderText(
+        label="Ground of the decision (sent to the notifier)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The law or rule applied and the facts that decided it.",
+        error_messages={
+            "required": "Write the ground of the decision: it is sent to the notifier.",
+            "max_length": "Please keep the ground to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+    tell_author = forms.BooleanField(
+        label="Send the statement of reasons to the author too, if the comment is removed",
+        required=False,
+        initial=True,
+        help_text="Only to an address its owner confirmed.",
+    )

@@ -6,7 +6,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Sqrt
 from django.utils import timezone
 
 from reviews.models import Review, star_average
@@ -70,6 +82,7 @@ class Reason(models.TextChoices):
     ABUSE = "abuse", "Abuse"
     OFF_TOPIC = "off-topic", "Off-topic"
     PERSONAL_DATA = "personal-data", "Personal data"
+    ILLEGAL = "illegal", "Illegal content"
     OTHER = "other", "Other"
 
 
@@ -82,6 +95,10 @@ class HoldReason(models.TextChoices):
     REPORTS = "reports", "Reported by readers"
     EDIT = "edit", "An edit waiting"
 
+
+#: A reader's rating with no words (comments.ratings): it counts among the ratings, and
+#: is no comment: lists, comment counts and threads leave it out.
+RATING_ALONE = Q(body="")
 
 #: How readers may sort a review's comments (?sort=); pinned comments come first in each.
 SORTS = {"newest": "Newest", "oldest": "Oldest", "best": "Best"}
@@ -103,13 +120,45 @@ def _thread_order(sort: str):
         when = (top.created_at.timestamp(), top.pk)
         if sort == "oldest":
             return (not top.pinned, *when)
-        if sort == "best":
-            replies = sum(1 for r in top.thread_replies if r.status == Comment.Status.PUBLISHED)
-            unrated = top.rating is None
-            return (not top.pinned, unrated, -(top.rating or 0), -replies, -when[0], -when[1])
+        if sort == "best":  # the database's own figures (with_best_score), so no rounding differs
+            return (
+                not top.pinned,
+                -top.best_score,
+                -top.reaction_count,
+                top.rating is None,
+                -(top.rating or 0),
+                -top.published_replies,
+                -when[0],
+                -when[1],
+            )
         return (not top.pinned, -when[0], -when[1])
 
     return key
+
+
+#: The confidence of "Best"'s lower bound: 1.96 standard deviations, 95%.
+BEST_Z = 1.96
+
+
+def wilson_lower_bound(positive, total):
+    """The lower bound of the Wilson score interval for positive successes in total
+    trials (total >= 1), as a database expression: the share of readers who would
+    approve that we can be 95% sure of, so a few reactions on a little-read comment
+    do not outrank many on a much-read one (Evan Miller, "How Not To Sort By Average
+    Rating"). tests/comments/test_reactions.py checks it against the formula in Python.
+    """
+    n = Cast(total, FloatField())
+    p = Cast(positive, FloatField()) / n
+    z2 = Value(BEST_Z * BEST_Z)
+    spread = Value(BEST_Z) * Sqrt((p * (Value(1.0) - p) + z2 / (Value(4.0) * n)) / n)
+    return (p + z2 / (Value(2.0) * n) - spread) / (Value(1.0) + z2 / n)
+
+
+def _count_of(rows: models.QuerySet, column: str):
+    """COUNT of rows pointing at the outer comment through column, as a subquery in the
+    same SELECT (no join: two counts joined would multiply each other)."""
+    counted = rows.filter(**{column: OuterRef("pk")}).order_by().values(column)
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -135,6 +184,29 @@ class CommentQuerySet(models.QuerySet):
         thread keeps a "Comment removed by a moderator" placeholder in its place.
         """
         return self.filter(status=Comment.Status.PUBLISHED)
+
+    def with_reactions(self):
+        """Annotate reaction_count: how many readers reacted ("Respect"), counted in the
+        same query, so a page of comments costs no query more."""
+        return self.annotate(reaction_count=_count_of(Reaction.objects.all(), "comment"))
+
+    def with_best_score(self):
+        """Annotate reaction_count, published_replies and best_score, what ?sort=best
+        orders by: the Wilson lower bound of reactions out of (reactions + published
+        replies + 1). There are no page views to divide by; a reply is a reader who
+        engaged and answered rather than approved, and the 1 keeps a comment nobody
+        answered or reacted to at 0. More reactions always raise a comment; the same
+        reactions under a longer argument count for less."""
+        replies = Comment.objects.filter(status=Comment.Status.PUBLISHED)
+        return (
+            self.with_reactions()
+            .annotate(published_replies=_count_of(replies, "parent"))
+            .annotate(
+                best_score=wilson_lower_bound(
+                    F("reaction_count"), F("reaction_count") + F("published_replies") + 1
+                )
+            )
+        )
 
     def with_open_reports(self):
         """Annotate open_reports: readers' reports no moderator has acted on yet."""
@@ -165,24 +237,24 @@ class CommentQuerySet(models.QuerySet):
 
     def for_review_page(self, review: Review, *, moderator: bool = False, sort: str = "newest"):
         """Top-level comments of a review, editor's picks first, then newest first (or
-        oldest, or best: highest-rated, then most replied): what the page lists (its
+        oldest, or best: with_best_score, from readers' reactions): what the page lists (its
         threads are then read with threads()).
 
         Readers get published threads, plus a hidden comment's thread when it has
-        published replies (shown under a placeholder). Moderators get every comment,
+        published replies (shown under a placeholder); their own held comments are shown
+        to them apart (comments.section.held_context). Moderators get every comment,
         whatever its status.
         """
         top = self if moderator else self.filter(self._reader_visible(review))
-        top = top.filter(review=review, parent__isnull=True)
+        top = top.filter(review=review, parent__isnull=True).exclude(RATING_ALONE)
         if sort == "oldest":
             return top.order_by("-pinned", "created_at", "pk")
         if sort == "best":
-            return top.annotate(
-                published_replies=Count(
-                    "replies", filter=Q(replies__status=Comment.Status.PUBLISHED)
-                )
-            ).order_by(
+            # Where readers have not reacted, the highest-rated, then most replied first.
+            return top.with_best_score().order_by(
                 "-pinned",
+                "-best_score",
+                "-reaction_count",
                 F("rating").desc(nulls_last=True),
                 "-published_replies",
                 "-created_at",
@@ -190,20 +262,35 @@ class CommentQuerySet(models.QuerySet):
             )
         return top.order_by("-pinned", "-created_at", "-pk")
 
+    def held_apart(self, review: Review, reader: str):
+        """This reader's comments on the review that wait for a moderator and that the list
+        does not show, oldest first: shown to them alone, apart from it
+        (comments.section.held_context). A top-level one hidden with published replies is
+        left out: it keeps its place in the list (_reader_visible)."""
+        return (
+            self.filter(review=review, reader=reader, status=Comment.Status.PENDING)
+            .exclude(RATING_ALONE)
+            .exclude(Q(parent__isnull=True) & self._reader_visible(review))
+            .order_by("created_at", "pk")
+        )
+
     def moderation_queue(self):
         """Every comment, the moderation queue first (E's in_moderation()), by priority:
-        reported comments (the most reported first), then the others awaiting moderation;
+        comments with an undecided notice of illegal content, then reported comments (the
+        most reported first), then the others awaiting moderation;
         within the queue the oldest first, as it has waited longest. The rest follow,
         newest first."""
         return (
             self.with_open_reports()
+            .annotate(open_notices=_count_of(Notice.objects.open(), "comment"))
             .annotate(
                 queue_rank=Case(
-                    When(open_reports__gt=0, then=Value(0)),
-                    When(status=Comment.Status.PENDING, then=Value(1)),
-                    default=Value(2),
+                    When(open_notices__gt=0, then=Value(0)),
+                    When(open_reports__gt=0, then=Value(1)),
+                    When(status=Comment.Status.PENDING, then=Value(2)),
+                    default=Value(3),
                 ),
-                queue_since=Case(When(queue_rank__lt=2, then=F("created_at")), default=None),
+                queue_since=Case(When(queue_rank__lt=3, then=F("created_at")), default=None),
             )
             .order_by(*QUEUE_ORDER)
         )
@@ -217,8 +304,10 @@ class CommentQuerySet(models.QuerySet):
         totals = self.aggregate(
             count=Count("pk", filter=rated),
             total=Sum("rating", filter=rated),
-            comments=Count("pk", filter=published),
-            threads=Count("pk", filter=Q(parent__isnull=True) & self._reader_visible()),
+            comments=Count("pk", filter=published & ~RATING_ALONE),
+            threads=Count(
+                "pk", filter=Q(parent__isnull=True) & ~RATING_ALONE & self._reader_visible()
+            ),
             **per_star,
         )
         count = totals["count"]
@@ -253,9 +342,9 @@ class CommentQuerySet(models.QuerySet):
         self, page_ids, *, moderator: bool = False, sort: str = "newest"
     ) -> list["Comment"]:
         """The top-level comments with these ids in for_review_page's order, each with its
-        replies (oldest first) in .thread_replies: one query for the whole page.
-
-        page_ids may be a sliced queryset of ids, which becomes a subquery.
+        published replies (every reply for a moderator; oldest first) in .thread_replies:
+        one query for the whole page. page_ids may be a sliced queryset of ids, which
+        becomes a subquery.
         """
         if moderator:
             rows = self.with_open_reports().with_removal()
@@ -263,6 +352,7 @@ class CommentQuerySet(models.QuerySet):
         else:
             rows = self
             replies = Q(parent__in=page_ids, status=Comment.Status.PUBLISHED)
+        rows = rows.with_best_score() if sort == "best" else rows.with_reactions()
         rows = list(rows.filter(Q(pk__in=page_ids) | replies).order_by("created_at", "pk"))
         tops = [row for row in rows if row.parent_id is None]
         for top in tops:
@@ -276,12 +366,16 @@ class CommentQuerySet(models.QuerySet):
         Held and removed comments are left out: their page shows nothing of them."""
         if not reader:
             return None
+        return self.names_signed_by(reader).values_list("name", flat=True).first()
+
+    def names_signed_by(self, reader: str):
+        """name_last_used_by's rows, latest first: also a subquery (comments:form)."""
         return (
             self.published()
             .filter(reader=reader)
+            .exclude(RATING_ALONE)
             .order_by("-created_at")
-            .values_list("name", flat=True)
-            .first()
+            .values("name")
         )
 
     def rating_by(self, *, review: Review, reader: str | None) -> int | None:
@@ -385,6 +479,14 @@ class Comment(models.Model):
     by_staff = models.BooleanField(
         "by staff", default=False, help_text="Posted from a staff account: shown with a badge."
     )
+    episode_number = models.PositiveSmallIntegerField(
+        "discusses episode",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The episode its author says it discusses: folded for readers who are "
+        "not that far yet.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -415,6 +517,11 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=CommentStatus.values),
                 name="comment_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(body="") | Q(rating__isnull=False, parent__isnull=True),
+                name="comment_without_body_is_a_rating",
+                violation_error_message="A comment needs words, unless it is a rating alone.",
             ),
             models.UniqueConstraint(
                 fields=["review", "reader"],
@@ -463,6 +570,25 @@ class Comment(models.Model):
         return Reason(self.removal_reason).label if self.removal_reason else ""
 
 
+#: A reader this many of whose reports moderators dismissed as abusive no longer hides
+#: comments: their reports still reach the queue, but do not count towards the threshold.
+ABUSIVE_REPORTS_LIMIT = 2
+
+
+class ReportQuerySet(models.QuerySet):
+    def counting(self):
+        """Reports that count towards hiding a comment: from readers with fewer than
+        ABUSIVE_REPORTS_LIMIT reports dismissed as abusive."""
+        distrusted = (
+            Report.objects.filter(abusive=True)
+            .values("reader")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=ABUSIVE_REPORTS_LIMIT)
+            .values("reader")
+        )
+        return self.exclude(reader__in=distrusted)
+
+
 class Report(models.Model):
     """A reader's report that a comment breaks the rules. Enough open reports hide the
     comment until a moderator has looked (settings.COMMENT_REPORT_THRESHOLD)."""
@@ -483,13 +609,26 @@ class Report(models.Model):
         help_text="When a moderator acted on the comment. Open reports put a comment at "
         "the top of the queue and count towards hiding it.",
     )
+    dismissed = models.BooleanField(
+        default=False, help_text="A moderator found nothing wrong and kept the comment."
+    )
+    abusive = models.BooleanField(
+        default=False,
+        help_text="Dismissed as abusive: it counts against the reader who sent it (see "
+        "docs/moderation.md).",
+    )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # One open report per reader; once it is closed the reader may report the
+            # comment again only after it was edited (comments.services.may_report).
             models.UniqueConstraint(
                 fields=["comment", "reader"],
-                name="report_one_per_reader",
+                condition=Q(resolved_at__isnull=True),
+                name="report_one_open_per_reader",
                 violation_error_message="You have already reported this comment.",
             ),
             models.CheckConstraint(
@@ -501,6 +640,93 @@ class Report(models.Model):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
 
 
+class Reaction(models.Model):
+    """One reader's reaction to a comment ("Respect", settings.REACTION_LABEL): a row per
+    reader, so counts are exact under any number of simultaneous presses."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    reader = models.CharField(
+        max_length=64, help_text="Who reacted (readers.identity); one reaction per reader."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader"], name="reaction_one_per_reader")
+        ]
+
+    def __str__(self):
+        return f"Reaction to comment {self.comment_id}"
+
+
+class NoticeCategory(models.TextChoices):
+    """What a notifier says is illegal, spelled Notice.Category (module level so Meta can
+    name it): the DSA's own broad categories, in a reader's words."""
+
+    HATE = "hate", "Illegal hate speech, threats or incitement to violence"
+    DEFAMATION = "defamation", "Defamation"
+    PRIVACY = "privacy", "Personal data published unlawfully"
+    COPYRIGHT = "copyright", "Copyright or other intellectual property infringement"
+    OTHER = "other", "Other illegal content"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(decided_at__isnull=True)
+
+
+class Notice(models.Model):
+    """A notice that a comment is illegal (the EU Digital Services Act, Article 16): who
+    sent it and why, and the moderator's decision, which is sent to them (and to the
+    author when the comment is removed) as a statement of reasons (Article 17)."""
+
+    Category = NoticeCategory
+
+    class Decision(models.TextChoices):
+        REMOVED = "removed", "The comment was removed"
+        KEPT = "kept", "The comment was kept: not found illegal"
+
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
+    comment_number = models.PositiveBigIntegerField("comment no.")
+    category = models.CharField(max_length=20, choices=Category)
+    explanation = models.TextField(
+        max_length=5000, help_text="Why the notifier believes the comment is illegal."
+    )
+    name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(help_text="Where the statement of reasons is sent.")
+    reader = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(
+        "IP address", null=True, blank=True, help_text="Erased after 30 days."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    decision = models.CharField(max_length=10, choices=Decision, blank=True)
+    ground = models.TextField(
+        "ground of the decision", max_length=2000, blank=True, help_text="Sent to the notifier."
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("decided_at").desc(nulls_first=True), "created_at", "pk"]
+        verbose_name = "notice of illegal content"
+        verbose_name_plural = "notices of illegal content"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=NoticeCategory.values),
+                name="notice_category_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Notice {self.pk} on comment {self.comment_number} ({self.category})"
+
+
 class LoggedAction(models.TextChoices):
     """What a moderation log line records, spelled ModerationAction.Action."""
 
@@ -510,6 +736,8 @@ class LoggedAction(models.TextChoices):
     HIDE = "hide", "Hidden by reports"
     PURGE = "purge", "Purged"
     BAN = "ban", "Banned its author"
+    DISMISS = "dismiss", "Reports dismissed"
+    NOTICE = "notice", "Notice of illegal content decided"
 
 
 class ModerationAction(models.Model):

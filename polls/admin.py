@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
+from infra import freshness
 from polls.forms import PollForm
 from polls.models import Poll, counted_choices
 from reviews.forms import DATETIME_OVERRIDES
@@ -80,7 +81,7 @@ def results_csv(polls, filename: str) -> HttpResponse:
 
 class PollInlineFormSet(BaseInlineFormSet):
     def save_new(self, form, commit=True):
-        # Saving a new review has just given it the default poll (polls.receivers), so
+        # Saving a new review has just given it the default poll (polls.signals), so
         # the poll typed on the add page edits that poll instead of adding a second one.
         existing = Poll.objects.filter(review=self.instance).first()
         if existing is not None:
@@ -136,6 +137,10 @@ class PollAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the answers, too
+        freshness.review_changed(form.instance.review)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.results_csv_view)

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 
-from infra import httpcache
+from infra import freshness
 from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, Choice, Poll, Vote
 from reviews.models import Review
 
@@ -81,8 +81,13 @@ def vote_cast(*, poll: Poll, choice_id: int, voter: str) -> bool:
             Vote.objects.create(poll=poll, choice_id=choice_id, voter=voter)
     except (IntegrityError, NotAChoice):
         return _why_not_stored(poll=poll, voter=voter)
-    httpcache.purge([poll.cache_key])
+    freshness.poll_results_changed(poll)
     return True
+
+
+def counted_choice(*, poll: Poll, voter: str) -> int | None:
+    """The answer this reader's stored vote in the poll counts, if any."""
+    return Vote.objects.filter(poll=poll, voter=voter).values_list("choice_id", flat=True).first()
 
 
 def _why_not_stored(*, poll: Poll, voter: str) -> bool:
@@ -108,6 +113,8 @@ def poll_recount(*, poll: Poll) -> list[tuple[Choice, int, int]]:
             if choice.vote_count != actual:
                 changed.append((choice, choice.vote_count, actual))
                 Choice.objects.filter(pk=choice.pk).update(vote_count=actual)
+        if changed:
+            freshness.poll_results_changed(poll)
     return changed
 
 

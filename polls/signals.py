@@ -1,21 +1,18 @@
-"""A poll's question, answers or dates show on its review's page: editing them marks the
-page changed (the review's updated_at keys its cache). Votes move counters with
-QuerySet.update(), which sends no signal: they change only the results, which are never
-cached."""
+"""Signal receivers: how polls follow reviews without the reviews app knowing about them.
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+Not for freshness: a poll edited in the admin is saved with its review (the review's
+save_related says review_changed once) or in the poll's own admin (its save_related);
+votes say poll_results_changed in polls.services.
+"""
 
-from polls.models import Choice, Poll
-from reviews.models import Review
+from polls import services
 
 
-@receiver(post_save, sender=Poll)
-@receiver(post_delete, sender=Poll)
-@receiver(post_save, sender=Choice)
-@receiver(post_delete, sender=Choice)
-def touch_review(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    review_id = instance.review_id if sender is Poll else instance.poll.review_id
-    Review.objects.filter(pk=review_id).touch()
+def give_new_review_a_poll(sender, instance, created, raw=False, **kwargs):
+    """Every new review starts with the default poll; editors may edit, close or delete it.
+
+    A signal (not a call in the reviews app) keeps reviews free of any import of polls;
+    raw saves (loaddata) are skipped because fixtures bring their own rows.
+    """
+    if created and not raw:
+        services.poll_create_default(review=instance)

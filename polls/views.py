@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from infra import httpcache
@@ -8,8 +8,9 @@ from polls import services
 from polls.forms import NOT_A_CHOICE, VoteForm
 from polls.messages import IN_POLL
 from polls.models import Poll
+from polls.templatetags.polls_tags import poll_context
 from readers.clientip import client_ip
-from readers.identity import ensure_reader_id
+from readers.identity import ensure_reader_id, remember_vote
 from readers.ratelimit import hit, too_many_requests
 from readers.sameorigin import reader_form
 from reviews.models import Review, published_and_due
@@ -54,13 +55,54 @@ def vote(request, slug):
     except services.NotAChoice:
         messages.error(request, NOT_A_CHOICE, extra_tags=IN_POLL)
         return redirect(back)
+    choice = form.cleaned_data["choice"]
     if counted:
         messages.success(request, "Thanks: your vote is counted.", extra_tags=IN_POLL)
     else:
         messages.info(
             request, "You have already voted; your first vote stands.", extra_tags=IN_POLL
         )
-    return redirect(back)
+        choice = services.counted_choice(poll=poll, voter=voter)
+    return remember_vote(redirect(back), review.get_absolute_url(), choice)
+
+
+@require_safe
+def fragment(request, slug):
+    """The review page's poll as this reader sees it (their vote, or the form): what a
+    cache that assembles ESI puts into the shared page. Two queries.
+
+    Templates: polls/includes/review_poll.html
+    """
+    return _poll_part(request, slug)
+
+
+@require_safe
+def voted_fragment(request, slug, choice):
+    """The poll as every reader whose vote counted `choice` sees it: the results, their
+    answer marked. One copy for all of them: Varnish sends a returning reader's poll
+    include here when their "voted" cookie names that answer (varnish/reviewsite.vcl).
+    Two queries. An answer that is not this poll's shows the poll as to a reader who has
+    not voted, so a stale or edited cookie shows nothing wrong.
+
+    Templates: polls/includes/review_poll.html
+    """
+    return _poll_part(request, slug, chosen=choice)
+
+
+def _poll_part(request, slug, *, chosen: int | None = None):
+    poll = (
+        Poll.objects.filter(published_and_due("review__"), review__slug=slug)
+        .select_related("review")
+        .first()
+    )
+    if poll is None:
+        raise Http404("No published review with a poll at this address.")
+    reader = request if chosen is None else None  # the shared copy is nobody's own
+    context = poll_context(reader, poll.review, poll, chosen=chosen)
+    response = render(request, "polls/includes/review_poll.html", context)
+    return httpcache.shared(
+        response, [poll.cache_key, poll.review.cache_key], until=poll.next_change
+    )
 
 
 @require_safe

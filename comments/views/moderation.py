@@ -1,4 +1,5 @@
-"""What moderators do on the site: remove, restore and approve comments, ban authors.
+"""What moderators do on the site: remove, restore and approve comments, dismiss
+reports, ban authors.
 
 GET shows a confirmation page and never changes anything; POST acts through
 comments.services and goes back (POST-redirect-GET) to the comment on the review page,
@@ -16,8 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comments import services
-from comments.forms import BanForm, ModeratorAlertsForm, RemoveForm
-from comments.models import Comment, ModeratorAlerts
+from comments.forms import (
+    BanForm,
+    DismissForm,
+    ModeratorAlertsForm,
+    NoticeDecisionForm,
+    RemoveForm,
+)
+from comments.models import Comment, ModeratorAlerts, Notice
 from comments.views.public import notify
 
 ALREADY_REMOVED = "This comment was already removed: nothing changed."
@@ -51,6 +58,10 @@ CONFIRMATIONS = {
         ("Remove these comments?", "Remove {n} comments"),
     ),
     "restore": (("Restore this comment?", "Restore comment"),),
+    "dismiss": (
+        ("Keep this comment and dismiss its reports?", "Dismiss reports"),
+        ("Keep these comments and dismiss their reports?", "Dismiss reports on {n} comments"),
+    ),
     "approve": (("Approve this comment?", "Approve comment"),),
     "ban": (
         ("Ban the author of this comment?", "Ban author"),
@@ -182,6 +193,35 @@ def approve(request, pk):
 
 
 @moderator_required
+def dismiss(request, pk):
+    """Keep a reported comment: close its reports (a comment they hid comes back)."""
+    comment = _comment(pk)
+    if request.method == "GET":
+        return _confirm(request, comment, "dismiss", form=DismissForm())
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        return _confirm(request, comment, "dismiss", form=form, status=400)
+    # DismissForm's fields are exactly reports_dismiss's arguments.
+    entry = services.reports_dismiss(comment=comment, by=request.user, **form.cleaned_data)
+    if entry is None:
+        notify(
+            request,
+            messages.INFO,
+            "This comment has no open report: nothing changed.",
+            comment=comment,
+        )
+    else:
+        notify(
+            request,
+            messages.SUCCESS,
+            f"Reports dismissed ({entry.note}). The comment is kept"
+            f"{' and shown again' if comment.status == Comment.Status.PUBLISHED else ''}.",
+            comment=comment,
+        )
+    return redirect(_back(request, comment))
+
+
+@moderator_required
 def ban(request, pk):
     """Ban or suspend a comment's author (cookie, e-mail address, account), with a reason;
     the comment is removed too unless the moderator unticks it."""
@@ -241,3 +281,33 @@ def pin(request, pk):
     else:
         notify(request, messages.INFO, "Nothing changed.", comment=comment)
     return redirect(_back(request, comment))
+
+
+@moderator_required
+def decide_notice(request, pk):
+    """Decide a notice of illegal content: remove the comment or keep it, with the ground
+    that goes to the notifier (and the author) as the statement of reasons.
+
+    Templates: comments/notice_decide.html
+    Context: notice, comment, form
+    """
+    notice = get_object_or_404(Notice.objects.select_related("comment__review"), pk=pk)
+    context = {"notice": notice, "comment": notice.comment}
+    if notice.decided_at is not None:
+        return render(request, "comments/notice_decide.html", context)
+    form = NoticeDecisionForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        status = 400 if form.is_bound else 200
+        return render(
+            request, "comments/notice_decide.html", context | {"form": form}, status=status
+        )
+    decided = services.notice_decide(notice=notice, by=request.user, **form.cleaned_data)
+    if decided is None:
+        messages.info(request, "Another moderator decided this notice first: nothing changed.")
+    else:
+        messages.success(
+            request,
+            f"Notice {notice.pk} decided: {decided.get_decision_display().lower()}. The "
+            "statement of reasons is on its way to the notifier.",
+        )
+    return redirect("admin:comments_notice_changelist")

@@ -1,25 +1,32 @@
-"""What readers do with comments: post them, report them, edit and delete their own."""
+"""What readers do with comments: post them, report them, react to them, edit and delete
+their own."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Exists, Q, Subquery
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comments import services
-from comments.forms import ALREADY_RATED, CommentEditForm, CommentForm, ReportForm
+from comments.forms import ALREADY_RATED, CommentEditForm, CommentForm, NoticeForm, ReportForm
 from comments.messages import MESSAGE_TAG, tags_for
-from comments.models import OWN_EDITABLE, Comment, MailAddress, Report, comments_open
+from comments.models import OWN_EDITABLE, Comment, MailAddress, comments_open
+from comments.section import held_context, reader_state, will_wait
+from comments.views.ratings import is_rating_alone, rate
+from infra import httpcache
 from infra.database import DATABASE_UNAVAILABLE
 from readers.clientip import client_ip
-from readers.identity import ensure_reader_id, reader_id
+from readers.identity import ensure_reader_id, reader_id, remember_name, remember_own_page
 from readers.ratelimit import hit, humane_duration
 from readers.sameorigin import reader_form
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
 
 ALREADY_REPORTED = "You have already reported this comment. Thank you: a moderator will look at it."
+OWN_REPORT = "This is your own comment: you can edit or delete it instead of reporting it."
 
 
 def notify(request, level: int, message: str, *, comment: Comment | None = None) -> None:
@@ -48,6 +55,8 @@ def post_comment(request, slug):
     review = published_review_or_404(slug)
     if request.method == "GET":  # someone reloaded or bookmarked the form's address
         return redirect(f"{review.get_absolute_url()}#comments")
+    if is_rating_alone(request.POST):  # stars and no words: a rating alone
+        return rate(request, slug)
     reader = ensure_reader_id(request)
     form = CommentForm(
         request.POST,
@@ -88,6 +97,7 @@ def post_comment(request, slug):
             user_agent=request.headers.get("User-Agent", ""),
             notify_replies=data["notify_replies"],
             by_staff=request.user.is_staff,
+            episode_number=data.get("episode_number"),
         )
     except services.AlreadyRated:
         form.rated = Comment.objects.rating_by(review=review, reader=reader)
@@ -104,12 +114,85 @@ def post_comment(request, slug):
             comment=duplicate.comment,
         )
         return redirect(f"{review.get_absolute_url()}#comment-{duplicate.comment.pk}")
-    # Stored: whatever fails from here on, the reader must hear that it was saved.
+    # Stored: whatever fails from here on, the reader must hear that it was saved. The
+    # review's page now holds their own comment: theirs, never the cache's shared copy.
     try:
-        return _posted(request, review, comment)
+        response = _posted(request, review, comment)
     except DATABASE_UNAVAILABLE:
         notify(request, messages.SUCCESS, "Thank you: your comment is saved.")
-        return redirect(f"{review.get_absolute_url()}#comments")
+        response = redirect(f"{review.get_absolute_url()}#comments")
+    return remember_name(_remember_own(request, response, comment))
+
+
+def _remember_own(request, response, comment: Comment):
+    """Tell the HTTP cache what of this page is now the reader's own, after they stored
+    comment (readers.identity.remember_own_page): it, and the comment a held reply
+    answers (it shows beneath), whether something of theirs waits, whether they rated."""
+    held = comment.status == Comment.Status.PENDING
+    ids = [comment.parent_id, comment.pk] if held and comment.parent_id else [comment.pk]
+    page = comment.review.get_absolute_url()
+    rated = comment.rating is not None
+    return remember_own_page(request, response, page, *ids, held=held, rated=rated)
+
+
+@require_safe
+def comment_form(request, slug):
+    """The blank comment form as this reader sees it (signed with the name of their last
+    comment, "you rated it" once they have, and whether their next comment waits for a
+    moderator): what a cache that assembles ESI puts into the shared review page. Two
+    queries (two more on a season review with episodes: its guide, for the "Discusses
+    episode" choice). Varnish asks for it only for a reader with the "named" cookie or
+    an "r" in "mine"; every other reader's form is the blank one it keeps.
+
+    Templates: comments/includes/comment_form.html
+    """
+    user = request.user
+    reader = reader_id(request)
+    reviews = Review.objects.published()
+    if reader and not user.is_authenticated:
+        names = Comment.objects.names_signed_by(reader)[:1]
+        reviews = reviews.annotate(reader_name=Subquery(names))
+    if reader and settings.COMMENT_PREMODERATE:
+        reviews = reviews.annotate(reader_trusted=Exists(services.trusted_comments(reader)))
+    review = get_object_or_404(reviews, slug=slug)
+    if user.is_authenticated:
+        name = (user.get_full_name() or user.get_username())[:60]
+    else:
+        name = getattr(review, "reader_name", None)
+    state = reader_state(request, review)
+    form = CommentForm(review=review, rated=state.rated, initial={"name": name} if name else None)
+    context = {
+        "review": review,
+        "form": form,
+        "count": review.reader_rating.comments,
+        "reader_state": state,
+        "will_wait": will_wait(request, trusted=getattr(review, "reader_trusted", None)),
+        "review_hours": settings.COMMENT_REVIEW_HOURS,
+        "premoderate": settings.COMMENT_PREMODERATE,
+    }
+    response = render(request, "comments/includes/comment_form.html", context)
+    return httpcache.shared(response, [review.cache_key])
+
+
+@require_safe
+def held(request, slug):
+    """This reader's comments on the review that wait for a moderator, marked "Awaiting
+    review" with Edit and Delete: what a cache that assembles ESI puts above the shared
+    list for a reader whose "mine" cookie names comments there (nothing for anyone else).
+    Two queries.
+
+    Templates: comments/includes/held_comments.html
+    """
+    review = published_review_or_404(slug)
+    rows = held_context(review, reader_id(request))["held_top"]
+    context = {
+        "review": review,
+        "held_top": rows,
+        "held": frozenset(row.pk for row in rows),
+        "review_hours": settings.COMMENT_REVIEW_HOURS,
+    }
+    response = render(request, "comments/includes/held_comments.html", context)
+    return httpcache.shared(response, [review.cache_key])
 
 
 def _posted(request, review, comment):
@@ -122,17 +205,24 @@ def _posted(request, review, comment):
             extra_tags=MESSAGE_TAG,
         )
     if comment.status == Comment.Status.PENDING:
+        # Shown above the form (which stays open); the comment itself, in its place,
+        # is marked "Awaiting review" for its author alone.
+        hours = settings.COMMENT_REVIEW_HOURS
         messages.info(
             request,
-            "Your comment is awaiting moderation: it will appear once a moderator has read it.",
+            "Your comment is awaiting moderation: only you can see it until a moderator "
+            f"has read it, usually within {hours} hour{'s' if hours != 1 else ''}."
+            + (" Your rating will count once it is published." if comment.rating else ""),
             extra_tags=MESSAGE_TAG,
         )
-        return redirect(f"{review.get_absolute_url()}#comment-form")
+        return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
     messages.success(request, "Thank you: your comment is posted.", extra_tags=MESSAGE_TAG)
     return redirect(comment)
 
 
-def banned_message(ban) -> str:
+def banned_message(
+    ban, *, what: str = "your comment was not posted. Your text is kept below."
+) -> str:
     when = (
         "for good"
         if ban.until is None
@@ -140,8 +230,7 @@ def banned_message(ban) -> str:
     )
     return (
         f"Sorry: a moderator has suspended you from commenting {when} "
-        f"({ban.get_reason_display().lower()}), so your comment was not posted. "
-        "Your text is kept below."
+        f"({ban.get_reason_display().lower()}), so {what}"
     )
 
 
@@ -150,7 +239,7 @@ def comment_mail_active(email: str) -> bool:
 
 
 def _already_reported(comment: Comment, reader: str | None) -> bool:
-    return bool(reader) and Report.objects.filter(comment=comment, reader=reader).exists()
+    return not services.may_report(comment=comment, reader=reader)
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,8 +262,11 @@ def report(request, pk):
     review = comment.review
     back = comment.get_absolute_url()
     context = {"comment": comment, "review": review, "back": back}
+    reader = reader_id(request)
+    if reader and comment.reader == reader:
+        return _own_page(request, comment, "refused", status=403, why=OWN_REPORT)
     if request.method == "GET":
-        if _already_reported(comment, reader_id(request)):
+        if _already_reported(comment, reader):
             return render(request, "comments/comment_report.html", context | {"done": True})
         return render(request, "comments/comment_report.html", context | {"form": ReportForm()})
 
@@ -216,14 +308,16 @@ def report(request, pk):
             messages.SUCCESS,
             "Thank you for your report. The comment is hidden until a moderator has looked at it.",
         )
-        return redirect(f"{review.get_absolute_url()}#comments")
+        response = redirect(f"{review.get_absolute_url()}#comments")
+        return remember_own_page(request, response, review.get_absolute_url(), comment.pk)
     notify(
         request,
         messages.SUCCESS,
         "Thank you for your report: a moderator will look at this comment.",
         comment=comment,
     )
-    return redirect(back)
+    # marked "Reported" for them
+    return remember_own_page(request, redirect(back), review.get_absolute_url(), comment.pk)
 
 
 # --- A reader's own comment ---------------------------------------------------------------
@@ -302,11 +396,15 @@ def edit(request, pk):
             request,
             messages.INFO,
             "Your edit is awaiting moderation: the comment will appear again once a "
-            "moderator has read it.",
+            "moderator has read it."
+            if comment.status == Comment.Status.PUBLISHED
+            else "Your comment is updated. It is still awaiting review.",
+            comment=edited,
         )
-        return redirect(f"{comment.review.get_absolute_url()}#comments")
+        back = redirect(f"{comment.review.get_absolute_url()}#comment-{comment.pk}")
+        return _remember_own(request, back, edited)
     notify(request, messages.SUCCESS, "Your comment is updated.", comment=edited)
-    return redirect(edited)
+    return _remember_own(request, redirect(edited), edited)
 
 
 @reader_form
@@ -324,3 +422,180 @@ def delete(request, pk):
     services.comment_delete(comment=comment, reader=reader)
     notify(request, messages.SUCCESS, "Your comment is deleted.")
     return redirect(f"{comment.review.get_absolute_url()}#comments")
+
+
+# --- Reactions ----------------------------------------------------------------------------
+
+
+def _reaction_answer(
+    request, comment: Comment, *, reader: str | None = None, message: str = "", status: int = 200
+):
+    """What a reaction POST answers: JSON to the page's script (which asks for it), else
+    the reader goes back to the comment (a refusal: the page again, the message at the
+    comment, with the status that says why)."""
+    if "application/json" in request.headers.get("Accept", ""):
+        reader = reader or reader_id(request)
+        body = {
+            "on": bool(reader) and comment.reactions.filter(reader=reader).exists(),
+            "count": comment.reactions.count(),
+            "label": settings.REACTION_LABEL,
+        }
+        return JsonResponse(body | ({"error": message} if message else {}), status=status)
+    if status >= 400:
+        notify(request, messages.ERROR, message, comment=comment)
+        return render_review(request, comment.review, status=status)
+    return redirect(comment)
+
+
+@require_POST
+@reader_form
+def react(request, pk):
+    """Give or take back one's reaction ("Respect") to a comment: on=1 gives it, on=0
+    takes it back (the button says which). Same guards as a comment: Fetch Metadata,
+    rate limits, bans; never on one's own comment, only while comments are open."""
+    comment = get_object_or_404(
+        Comment.objects.published()
+        .select_related("review")
+        .filter(review__in=Review.objects.published()),
+        pk=pk,
+    )
+    on = request.POST.get("on")
+    if on not in ("0", "1"):
+        return _reaction_answer(
+            request, comment, status=400, message="Press the button again to react."
+        )
+    if not comments_open(comment.review):
+        return _reaction_answer(
+            request, comment, status=403, message="Comments are closed on this review."
+        )
+    reader = ensure_reader_id(request)
+    ban = services.active_ban(reader=reader)
+    if ban is not None:
+        message = banned_message(ban, what="your reaction was not saved.")
+        return _reaction_answer(request, comment, status=403, message=message)
+    wait = max(hit("reaction-ip", client_ip(request)) or 0, hit("reaction-reader", reader) or 0)
+    if wait:
+        response = _reaction_answer(
+            request,
+            comment,
+            status=429,
+            message=f"You have reacted many times in a short while. Please wait "
+            f"{humane_duration(wait)} and press it again.",
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        services.reaction_set(comment=comment, reader=reader, on=on == "1")
+    except services.OwnComment:
+        return _reaction_answer(
+            request, comment, status=403, message="You can’t react to your own comment."
+        )
+    answer = _reaction_answer(request, comment, reader=reader)
+    return remember_own_page(request, answer, comment.review.get_absolute_url(), comment.pk)
+
+
+@require_safe
+def actions(request, pk):
+    """One comment's actions as this reader sees them (react, reply, report, or Edit and
+    Delete on their own): what a cache that assembles ESI includes under each comment of
+    the shared list. Varnish asks for a reader's own copy only for the comments their
+    "mine" cookie names (readers.identity.remember_own_page), with their held replies to
+    it beneath; everyone else shares one. Two queries.
+
+    Templates: comments/includes/comment_actions.html
+    """
+    # The comment, and this reader's replies to it that wait for a moderator, in one query.
+    wanted = Q(pk=pk)
+    reader = reader_id(request)
+    if reader:
+        wanted |= Q(parent_id=pk, reader=reader, status=Comment.Status.PENDING)
+    rows = list(
+        Comment.objects.select_related("review")
+        .filter(wanted, review__in=Review.objects.published())
+        .order_by("created_at", "pk")
+    )
+    comment = next((row for row in rows if row.pk == pk), None)
+    if comment is None:
+        raise Http404("No such comment.")
+    held_replies = [row for row in rows if row.pk != pk]
+    review = comment.review
+    state = reader_state(request, review)
+    try:
+        number = max(1, int(request.GET.get("comments", 1)))
+    except ValueError:
+        number = 1
+    context = {
+        "comment": comment,
+        "review": review,
+        "reply": comment.parent_id is not None,
+        "page": {"number": number},
+        "open": comments_open(review),
+        "mine": state.mine,
+        "reported": state.reported,
+        "reacted": state.reacted,
+        "reaction_label": settings.REACTION_LABEL,
+        "held_replies": {comment.pk: held_replies} if held_replies else {},
+        "held": frozenset(row.pk for row in held_replies),
+        "review_hours": settings.COMMENT_REVIEW_HOURS,
+        "Status": Comment.Status,
+        "request": request,
+    }
+    response = render(request, "comments/includes/comment_actions.html", context)
+    return httpcache.shared(response, [review.cache_key])
+
+
+# --- Notices of illegal content -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@reader_form
+def notice(request, pk):
+    """Notify that a comment is illegal: GET shows the form with the comment quoted, POST
+    stores the notice (it is acknowledged by e-mail) and goes back to the comment.
+
+    A refused notice comes back with everything typed kept: 400 for bad input, 429 with
+    Retry-After for the rate limit (shared with reports).
+
+    Templates: comments/comment_notice.html
+    Context: comment, review, form, back
+    """
+    comment = get_object_or_404(
+        Comment.objects.published().filter(review__in=Review.objects.published()), pk=pk
+    )
+    context = {"comment": comment, "review": comment.review, "back": comment.get_absolute_url()}
+    if request.method == "GET":
+        return render(request, "comments/comment_notice.html", context | {"form": NoticeForm()})
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "comments/comment_notice.html", context | {"form": form}, status=400)
+    ip = client_ip(request)
+    wait = hit("report-ip", ip)
+    if wait:
+        form.add_error(
+            None,
+            "You have sent several reports in a short while. Please wait "
+            f"{humane_duration(wait)} and send this notice again; what you wrote is kept below.",
+        )
+        response = render(
+            request, "comments/comment_notice.html", context | {"form": form}, status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    data = form.cleaned_data
+    services.notice_submit(
+        comment=comment,
+        category=data["category"],
+        explanation=data["explanation"],
+        email=data["email"],
+        name=data["name"],
+        reader=reader_id(request) or "",
+        ip_address=ip,
+    )
+    notify(
+        request,
+        messages.SUCCESS,
+        "Thank you: your notice is received and a moderator will decide on it. We have "
+        f"e-mailed {data['email']} a confirmation, and will send the decision there.",
+        comment=comment,
+    )
+    return redirect(context["back"])

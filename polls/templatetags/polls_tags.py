@@ -1,8 +1,11 @@
 from django import template
 from django.contrib.messages import get_messages
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
+from infra import httpcache
 from polls.messages import in_poll
-from polls.models import Vote
+from polls.models import Poll, Vote
 from readers.identity import reader_id
 from reviews.models import Review
 
@@ -14,20 +17,33 @@ register.filter(in_poll)  # templates/includes/messages.html leaves these to the
 def review_poll(context, review: Review) -> dict:
     """The review's poll: the form, or the results once this reader has voted or it closed.
 
-    Reads the reader's id without creating one, so showing a poll never sets a cookie.
-    Two queries at most: the choices with their counts, this reader's vote.
+    Behind a cache that assembles ESI, an <esi:include> of polls:fragment instead, so the
+    page stays the same for every reader and each reader's poll is their own.
     """
     poll = getattr(review, "poll", None)  # the review page's query brings it along
     if poll is None:
         return {"poll": None}
-    poll.counted_choices = list(poll.choices.with_votes())
     request = context.get("request")
-    voter = reader_id(request) if request is not None else None
-    my_choice = None
+    esi = httpcache.esi_include(request, reverse("polls:fragment", args=[review.slug]))
+    if esi:
+        return {"esi": esi}
+    return poll_context(request, review, poll)
+
+
+def poll_context(request, review: Review, poll: Poll, *, chosen: int | None = None) -> dict:
+    """What review_poll.html shows this reader: one query (the choices with their counts,
+    and which one is this reader's). Reads the reader's id without creating one, so
+    showing a poll never sets a cookie. With `chosen`, the poll as shown to any reader
+    whose vote counted that answer (polls.views.voted_fragment), whoever asks."""
+    voter = reader_id(request) if request is not None and chosen is None else None
+    choices = poll.choices.with_votes()
     if voter:
-        my_choice = (
-            Vote.objects.filter(poll=poll, voter=voter).values_list("choice_id", flat=True).first()
-        )
+        mine = Vote.objects.filter(poll=poll, voter=voter, choice=OuterRef("pk"))
+        choices = choices.annotate(mine=Exists(mine))
+    poll.counted_choices = list(choices)
+    my_choice = next((c.pk for c in poll.counted_choices if getattr(c, "mine", False)), None)
+    if chosen is not None and any(c.pk == chosen for c in poll.counted_choices):
+        my_choice = chosen
     notes = []
     if request is not None:
         notes = [m for m in get_messages(request) if in_poll(m)]
