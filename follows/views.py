@@ -1,0 +1,186 @@
+"""Following by e-mail: the form's POST, the newsletter page, and where links in follow
+mail lead ("Your e-mails", confirm, unsubscribe).
+
+The form sits on shared, cached pages, so it carries nothing personal and its POST
+answers with a redirect to one thank-you page, the same whether or not the address
+already follows (nobody learns who follows what). Link pages work without logging in:
+the signed token is the authority; a GET only shows a button, because mail scanners
+open links, and the button POSTs.
+"""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from follows import links, services
+from follows.forms import FollowChangeForm, FollowForm
+from follows.models import Follow
+from infra import httpcache
+from readers.clientip import client_ip
+from readers.ratelimit import hit, too_many_requests
+from readers.sameorigin import reader_form
+
+
+def masked(email: str) -> str:
+    """m•••@example.com: enough for the owner to recognise, not a whole address in a page."""
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain}"
+
+
+@require_safe
+def newsletter(request):
+    """Follow the whole site. Templates: follows/newsletter.html. Context: form."""
+    response = render(request, "follows/newsletter.html", {"form": FollowForm()})
+    return httpcache.shared(response, ["follows"])
+
+
+@require_safe
+def thanks(request):
+    """After the form: the same words for every address. Templates: follows/thanks.html."""
+    return httpcache.shared(render(request, "follows/thanks.html"), ["follows"])
+
+
+@require_POST
+@reader_form
+def follow(request):
+    """Ask for a confirmation link, then to the thank-you page (POST-redirect-GET).
+
+    Templates: follows/newsletter.html when the form is refused (400), with the address kept
+    Context: form
+    """
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        return render(request, "follows/newsletter.html", {"form": form}, status=400)
+    wait = hit("follow-ip", client_ip(request))
+    if wait:
+        return too_many_requests(
+            request, wait, action="asked to follow several times", back="/newsletter/"
+        )
+    services.follow_request(
+        email=form.cleaned_data["email"],
+        frequency=form.cleaned_data["frequency"],
+        **form.target,
+    )
+    return redirect("follows:thanks")
+
+
+def _bad_link(request, error: Exception):
+    return render(request, "follows/link.html", {"error": str(error)}, status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@reader_form
+def confirm(request, token):
+    """Confirm a follow from its e-mailed link. Templates: follows/link.html.
+    Context: action ("confirm"), what, done, error"""
+    try:
+        wish = links.read_confirm(token)
+    except links.BadLink as error:
+        return _bad_link(request, error)
+    what = _what(wish)
+    if what is None:
+        return _bad_link(request, links.BadLink("What this link follows no longer exists."))
+    context = {"action": "confirm", "what": what, "email": masked(wish["email"])}
+    if request.method == "GET":
+        return render(request, "follows/link.html", context)
+    try:
+        services.follow_confirm(**wish)
+    except services.StaleLink:
+        return _bad_link(
+            request,
+            links.BadLink(
+                "This link was sent before this address stopped following, so it no longer "
+                "works. Follow again from the site to get a new one."
+            ),
+        )
+    except services.GoneTarget:
+        return _bad_link(request, links.BadLink("What this link follows no longer exists."))
+    return render(
+        request,
+        "follows/link.html",
+        context | {"done": True, "manage_url": links.manage_url(wish["email"])},
+    )
+
+
+def _what(wish: dict) -> str | None:
+    from django.contrib.auth import get_user_model
+
+    from reviews.models import Series
+
+    series = critic = None
+    if wish["kind"] == Follow.Kind.SERIES:
+        series = Series.objects.filter(pk=wish["series"]).first()
+        if series is None:
+            return None
+    elif wish["kind"] == Follow.Kind.CRITIC:
+        critic = get_user_model().objects.filter(pk=wish["critic"]).first()
+        if critic is None:
+            return None
+    elif wish["kind"] != Follow.Kind.SITE:
+        return None
+    return services.describe(kind=wish["kind"], series=series, critic=critic)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@reader_form
+def manage(request, token):
+    """ "Your e-mails": what an address follows; change how often, stop one, stop all.
+
+    Templates: follows/manage.html. Context: email (masked), follows, done, error
+    """
+    try:
+        email = links.read_manage(token)
+    except links.BadLink as error:
+        return _bad_link(request, error)
+    follower = services.follower_for(email)
+    done = None
+    if request.method == "POST":
+        if request.POST.get("stop") == "all":
+            services.follows_stop(email=email)
+            done = "You follow nothing now: we will not e-mail you about new reviews."
+        else:
+            form = FollowChangeForm(request.POST)
+            if follower is not None and form.is_valid():
+                frequency = form.cleaned_data["frequency"]
+                services.follow_change(
+                    follower=follower,
+                    follow_id=form.cleaned_data["follow"],
+                    frequency=None if frequency == "stop" else frequency,
+                )
+                done = "Saved."
+    follows = (
+        list(follower.follows.select_related("series", "critic")) if follower is not None else []
+    )
+    return render(
+        request,
+        "follows/manage.html",
+        {
+            "email": masked(email),
+            "follows": follows,
+            "frequencies": Follow.Frequency.choices,
+            "done": done,
+            "undeliverable": follower is not None and follower.undeliverable_at is not None,
+        },
+    )
+
+
+@never_cache
+@csrf_exempt  # mail programs POST here from their own servers (RFC 8058); the token is the key
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop every follow of the address: a page with a button, or the one-click POST.
+
+    Templates: follows/link.html. Context: action ("unsubscribe"), email, done
+    """
+    try:
+        email = links.read_unsubscribe(token)
+    except links.BadLink as error:
+        return _bad_link(request, error)
+    context = {"action": "unsubscribe", "email": masked(email)}
+    if request.method == "GET":
+        return render(request, "follows/link.html", context)
+    services.follows_stop(email=email)
+    return render(request, "follows/link.html", context | {"done": True})
