@@ -4,6 +4,7 @@ Flat, poster-like scenes (skies, skylines, silhouettes) so the demo looks like a
 publication without shipping anyone's photographs. Seeded, so every run draws the same.
 """
 
+import functools
 import io
 import itertools
 import math
@@ -297,6 +298,7 @@ SCENES = {
 }
 
 
+@functools.cache  # seeded, so the same bytes every time: drawn once per process
 def jpeg(scene: str) -> bytes:
     out = io.BytesIO()
     image = SCENES[scene]().filter(ImageFilter.SMOOTH)

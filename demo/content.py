@@ -65,7 +65,9 @@ REVIEWS = [
                 "credit": "Tyler Golden/Prime Video",
             },
             {
+                # The ensemble, between the unit's heading and its first paragraph.
                 "position": 4,
+                "paragraph": 0,
                 "scene": "skyline_pair",
                 "alt": "Illustration: two women stand on a rooftop at dusk, silhouetted "
                 "against the downtown Los Angeles skyline and two palm trees.",
@@ -358,3 +360,189 @@ REVIEWS = [
         ],
     },
 ]
+
+
+# --- Episodes and recaps ---------------------------------------------------------------
+# Ballard's first season streamed all ten episodes on 9 July 2025. The episode titles,
+# the recaps, their grades and the readers below are invented for the demo.
+
+BALLARD_PREMIERE = dt.date(2025, 7, 9)
+
+#: Series → season → episode titles in order (episode 1 first).
+EPISODES = {
+    "Ballard": {
+        1: [
+            "The Basement",
+            "Volunteers",
+            "Paper Trail",
+            "Old Friends",
+            "Inside Job",
+            "Evidence Room",
+            "Long Night",
+            "Loose Ends",
+            "Reopened",
+            "Box Closed",
+        ],
+    },
+}
+
+
+def _recap(number: int, slug: str, day: int, **spec) -> dict:
+    """A Ballard season 1 recap: what every one shares, and its own parts."""
+    return {
+        "slug": slug,
+        "critic": "dana.whitfield",
+        "published_at": dt.datetime(2025, 7, day, 12, 0, tzinfo=dt.UTC),
+        "series": "Ballard",
+        "episode": ("Ballard", 1, number),
+        "work": {
+            "work_title": "BALLARD",
+            "work_kind": "season",
+            "season_number": 1,
+            "platform": "Prime Video",
+            "premiere_date": BALLARD_PREMIERE,
+            "based_on": "",
+            "genres": ["Crime", "Drama"],
+        },
+        "credits": [],
+        "figures": [],
+        **spec,
+    }
+
+
+RECAPS = [
+    _recap(
+        1,
+        "ballard-season-1-episode-1-recap",
+        10,
+        headline="‘Ballard’ Recap, Episode 1: A Unit Nobody Wanted",
+        standfirst="The premiere sets up the basement, the volunteers and a case file that "
+        "should have stayed shut, and spends its hour wisely.",
+        verdict="A patient opener that earns the next hour",
+        score="7",
+        sections=[
+            (
+                "",
+                "The first hour is mostly furniture moving: Ballard is handed the cold case "
+                "unit as a polite exile, finds it in a basement with no working phone, and "
+                "starts reading files out of spite as much as duty.\n\n"
+                "The episode is at its best in the small scenes of the unit assembling itself, "
+                "each volunteer arriving with a reason to be there they would rather not say "
+                "out loud.",
+            ),
+            (
+                "The file on the desk",
+                "The closing minutes put one folder in front of Ballard that ties an old "
+                "killing to someone still wearing a badge. It is a familiar hook, delivered "
+                "without fuss, and it works.",
+            ),
+        ],
+        comments=[
+            ("Priya", "Slow start, but the basement scenes had real charm.", 4),
+            ("Tomás", "I came for Maggie Q and stayed for the volunteers.", 5),
+            ("Ruth", "Too much set-up for a first episode, in my view.", 3),
+        ],
+        ratings=[4, 4, 5, 3],
+    ),
+    _recap(
+        2,
+        "ballard-season-1-episode-2-recap",
+        11,
+        headline="‘Ballard’ Recap, Episode 2: Too Many Cooks in the Basement",
+        standfirst="The second hour juggles three cases at once and drops one of them, but "
+        "the unit starts to feel like a team.",
+        verdict="Busy and uneven, with a strong final scene",
+        score="6",
+        sections=[
+            (
+                "",
+                "Episode two tries to show how much the unit can do and ends up showing how "
+                "little time an hour leaves. Two of the three cold cases get a clean arc; "
+                "the third is parked so abruptly that it feels like a note from the edit.\n\n"
+                "The volunteers get more to do, and the show finds a lighter touch with them "
+                "than with the detectives upstairs.",
+            ),
+        ],
+        comments=[
+            ("Priya", "The third case just vanished. Did I miss something?", 3),
+            ("Marcus", "Best ending of the three so far.", 4),
+        ],
+        ratings=[3, 3, 4],
+    ),
+    _recap(
+        3,
+        "ballard-season-1-episode-3-recap",
+        12,
+        headline="‘Ballard’ Recap, Episode 3: The Paper Trail Leads Upstairs",
+        standfirst="The season’s long case finally moves, and the episode trusts its lead "
+        "to carry a whole hour of reading, waiting and one phone call.",
+        verdict="The season finds its rhythm",
+        score="8",
+        sections=[
+            (
+                "",
+                "This is the hour where the season stops introducing itself. Ballard follows "
+                "a chain of signatures through three decades of paperwork, and the show makes "
+                "that genuinely tense by keeping the camera on her as she reads.\n\n"
+                "A single phone call in the last act, played almost without dialogue, is the "
+                "best scene of the season so far.",
+            ),
+        ],
+        comments=[
+            ("Tomás", "That phone call. No music, no speeches. Perfect.", 5),
+            ("Ruth", "Now we are getting somewhere.", 4),
+        ],
+        ratings=[5, 4, 5, 4, 5],
+    ),
+]
+
+#: Comments on the season 1 review tagged with the episode they discuss:
+#: (name, body, episode). The shield folds them for readers not that far yet.
+SEASON_COMMENTS = [
+    ("Ines", "The second episode’s volunteers are the heart of this show.", 2),
+    ("Marcus", "Episode eight’s reveal about the captain made me rewatch the pilot.", 8),
+]
+#: The pages a publication keeps (frontpage.Page), by kind: (title, Markdown body).
+#: load_demo creates a missing one and leaves an existing one as an editor left it.
+PAGES = {
+    "about": (
+        "About us",
+        "We review new TV seasons and films: one critic, one considered verdict, a score "
+        "out of 10, and room for readers to disagree.\n\n"
+        "Our critics watch every episode they review. Nobody pays for a review, and "
+        "streaming services never see one before it is published.",
+    ),
+    "contact": (
+        "Contact",
+        "Spotted a mistake, or want to tell us what to review next? Write to "
+        "[editors@example.com](mailto:editors@example.com).\n\n"
+        "For a problem with a comment, use the comment's *Report* link: it reaches the "
+        "moderators fastest.",
+    ),
+    "privacy": (
+        "Privacy",
+        "We keep as little as we can.\n\n"
+        "- Reading needs no account and sets no cookie.\n"
+        "- Voting in a poll sets one cookie, so that each browser votes once.\n"
+        "- A comment keeps the name you give, what you wrote and, for moderation, the "
+        "address it came from; an e-mail address only if you ask for replies.\n\n"
+        "No advertising or tracking scripts run on this site.",
+    ),
+    "community-guidelines": (
+        "Community guidelines",
+        "Comments are for talking about the show or the film, and about the review.\n\n"
+        "- Disagree with the argument, not the person.\n"
+        "- Mark spoilers for anything not yet released.\n"
+        "- No abuse, harassment, hate or personal details of others.\n"
+        "- No advertising; comments with several links wait for a moderator.\n\n"
+        "Moderators remove comments that break these rules, and may stop an address from "
+        "commenting.",
+    ),
+    "corrections": (
+        "Corrections",
+        "When we get a fact wrong, a name, a date, a credit, we correct the review and "
+        "say so at its end, with the date of the correction.\n\n"
+        "A change of opinion is not a correction: the score stays as published. Tell us "
+        "about an error at [editors@example.com](mailto:editors@example.com).",
+    ),
+}

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
+from reviews.models import Profile
 from reviewsite.roles import EDITORS, MODERATORS, WRITERS
 
 ACCOUNTS = [
@@ -14,6 +15,14 @@ ACCOUNTS = [
     ("editor", EDITORS, "edits, publishes or sends back reviews and polls"),
     ("moderator", MODERATORS, "removes and restores comments, nothing else"),
 ]
+
+#: The bylines of the demo accounts: a review is never published under a login name.
+DISPLAY_NAMES = {
+    "admin": "Alex Mercer",
+    "writer": "Wren Hale",
+    "editor": "Eddie Marsh",
+    "moderator": "Morgan Lee",
+}
 
 
 class Command(BaseCommand):
@@ -45,6 +54,9 @@ class Command(BaseCommand):
             )
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
+            Profile.objects.update_or_create(
+                user=user, defaults={"display_name": DISPLAY_NAMES[username]}
+            )
             lines.append(f"{username:<10} {password}   ({role})")
         if not lines:
             where = f" (passwords in {path})" if path.exists() else ""
