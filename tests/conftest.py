@@ -1,5 +1,6 @@
 """Personas, test data and the browser harness shared by every test."""
 
+import inspect
 import json
 import os
 import shutil
@@ -21,10 +22,41 @@ from tests.factories import make_user
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls in
 # the same thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Test sessions (and the servers they start) do not wait for PostgreSQL to flush each
+# commit to disk: a crash of the machine could lose the last test rows, nothing else. It
+# halves the cost of the flushes between transactional tests and of creating the test
+# database. A crash-safe commit is the server's setting, which tests do not test.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+#: Fixtures that start a server or a second process beside the test: their tests are `system`.
+SYSTEM_FIXTURES = {"production_env", "smtp", "smtp_server", "moto", "s3_bucket"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark `system` what runs real servers beside the test process (everything under
+    tests/system/, and any test using SYSTEM_FIXTURES) and `browser` what drives Chromium,
+    so `make test-fast` can leave both out."""
+    system = ROOT / "tests" / "system"
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if item.path.is_relative_to(system) or names & SYSTEM_FIXTURES:
+            item.add_marker(pytest.mark.system)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+    # The long files first: pytest-xdist hands out files in this order, so both processes
+    # start on the minute-long browser and server files and the short ones fill the end,
+    # instead of one process finishing a long file alone.
+    # A file keeps its tests together (and its module fixtures started once).
+    rank: dict = {}
+    for item in items:
+        heavy = item.get_closest_marker("system") or item.get_closest_marker("browser")
+        rank[item.path] = min(rank.get(item.path, 1), 0 if heavy else 1)
+    items.sort(key=lambda item: rank[item.path])
 
 
 def require(condition: bool, what: str) -> None:
@@ -60,6 +92,89 @@ def production_env(tmp_path_factory) -> dict:
         timeout=120,
     )
     return env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush():
+    """Between transactional tests (browser, servers) Django empties every table and sends
+    post_migrate. Two costs of that are cut here, on both databases:
+
+    - PostgreSQL's one TRUNCATE recreates the files of some 50 tables and their indexes
+      and waits for a lock no other session may hold: 0.3 to 0.7 s idle, seconds while a
+      server the test started still holds a connection. A DELETE of each table (foreign
+      keys checked at the commit: Django declares them deferrable) empties the few rows a
+      test leaves in milliseconds. SQLite's flush is DELETEs already.
+    - The content types and permissions, which migrate made and no test changes, are
+      kept, so the post_migrate after a flush finds them instead of writing them again
+      (reviewsite.roles still sets each group's permissions afresh).
+    """
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+
+    Postgres, SQLite = PostgresWrapper.ops_class, SQLiteWrapper.ops_class
+
+    kept = {"django_content_type", "auth_permission"}
+    originals = {Postgres: Postgres.sql_flush, SQLite: SQLite.sql_flush}
+    for original in originals.values():
+        # Django's own signature: if it changes, this fails here instead of flushing wrongly.
+        assert list(inspect.signature(original).parameters) == [
+            "self",
+            "style",
+            "tables",
+            "reset_sequences",
+            "allow_cascade",
+        ]
+
+    def sqlite_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        tables = [table for table in tables if table not in kept]
+        return originals[SQLite](
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+
+    def postgres_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        tables = [table for table in tables if table not in kept]
+        if reset_sequences or allow_cascade or not tables:
+            return originals[Postgres](
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        quoted = (self.quote_name(table) for table in tables)  # names from Django's models
+        return ["SET CONSTRAINTS ALL DEFERRED;", *(f"DELETE FROM {name};" for name in quoted)]  # noqa: S608
+
+    Postgres.sql_flush, SQLite.sql_flush = postgres_flush, sqlite_flush
+    yield
+    for backend, original in originals.items():
+        backend.sql_flush = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_per_worker():
+    """With REDIS_URL and pytest-xdist, each worker process uses a Redis of its own.
+
+    Every test empties the cache (django-redis: FLUSHDB), which would empty it under a
+    test running in another worker too. So a worker starts redis-server on a free
+    loopback port and points the site, and the servers it starts, at that one.
+    """
+    given = os.environ.get("REDIS_URL")
+    if not given or not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    if not shutil.which("redis-server"):
+        pytest.fail("REDIS_URL with several workers needs redis-server (or run with -n0).")
+    from django.conf import settings
+    from django.test import override_settings
+
+    with servers.redis_server() as server:
+        own = server.url + "/0"
+        os.environ["REDIS_URL"] = own
+        moved = {
+            alias: entry | {"LOCATION": own} if entry.get("LOCATION") == given else entry
+            for alias, entry in settings.CACHES.items()
+        }
+        try:
+            with override_settings(REDIS_URL=own, CACHES=moved):
+                yield
+        finally:
+            os.environ["REDIS_URL"] = given
 
 
 @pytest.fixture(autouse=True)
@@ -148,7 +263,7 @@ class Bucket:
         }
 
     def public_read_policy(self) -> str:
-        """The bucket policy the README's Media storage section gives: readers' browsers (or
+        """The bucket policy docs/operations.md's Media storage section gives: readers' browsers (or
         a CDN) may fetch the photos; nobody can list the bucket or write to it."""
         statement = {
             "Sid": "PublicReadMedia",
@@ -259,10 +374,21 @@ def axe(axe_script):
     """axe(page) → the WCAG 2.2 AA and best-practice violations on the page, as text."""
 
     def run(tab) -> list[str]:
-        tab.evaluate(axe_script)  # evaluated through the DevTools protocol, not the page's CSP
-        result = tab.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
+        from playwright.sync_api import Error
+
+        for attempt in (1, 2):
+            tab.wait_for_load_state()
+            try:
+                tab.evaluate(axe_script)  # through the DevTools protocol, not the page's CSP
+                result = tab.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+                )
+                break
+            except Error:
+                # A navigation the test started (a click on a link or a button) replaced
+                # the page while axe ran: once more, on the page it led to.
+                if attempt == 2:
+                    raise
         return [
             f"{v['id']} ({v['impact']}): {v['help']} at "
             + "; ".join(node["target"][0] for node in v["nodes"][:5])

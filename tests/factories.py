@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
+from infra import freshness
 from polls.models import Choice, Vote
 from reviews.models import Credit, Figure, Review, Section
 
@@ -67,7 +68,15 @@ def make_review(*, sections=2, published=True, **fields) -> Review:
             heading="" if order == 1 else f"Section heading {order}",
             body=f"Paragraph one of section {order}.\n\nParagraph two of section {order}.",
         )
+    saved_by_an_editor(review)
     return review
+
+
+def saved_by_an_editor(review) -> None:
+    """What the review admin's save does once its rows are saved: the search text, and
+    the freshness event that refreshes the review's pages."""
+    review.refresh_search_document()
+    freshness.review_changed(review)
 
 
 def make_figure(review, *, position=0, size=(1600, 900), **fields) -> Figure:
@@ -76,16 +85,20 @@ def make_figure(review, *, position=0, size=(1600, 900), **fields) -> Figure:
         "caption": "Maggie Q (Renée Ballard) in BALLARD.",
         "credit": "Tyler Golden/Prime Video",
     }
-    return Figure.objects.create(
+    figure = Figure.objects.create(
         review=review,
         position=position,
         image=upload(content=image_bytes(size=size, colour=(next(_numbers) % 255, 80, 120))),
         **(defaults | fields),
     )
+    freshness.review_changed(review)
+    return figure
 
 
 def make_credit(review, person="Maggie Q", role="Renée Ballard", **fields) -> Credit:
-    return Credit.objects.create(review=review, person=person, role=role, **fields)
+    credit = Credit.objects.create(review=review, person=person, role=role, **fields)
+    saved_by_an_editor(review)
+    return credit
 
 
 def make_comment(review, *, name="Marisol", body="A fine season.", **fields):
@@ -93,7 +106,9 @@ def make_comment(review, *, name="Marisol", body="A fine season.", **fields):
     from comments.models import Comment
 
     defaults = {"reader": f"a:test{next(_numbers)}"}
-    return Comment.objects.create(review=review, name=name, body=body, **(defaults | fields))
+    comment = Comment.objects.create(review=review, name=name, body=body, **(defaults | fields))
+    freshness.comments_changed(review)  # as comments.services does
+    return comment
 
 
 def make_votes(poll, counts: dict[str, int], *, prefix="seed") -> None:

@@ -30,9 +30,15 @@ class _FormReader(HTMLParser):
             )
         elif tag == "select" and name:
             self._select = name
+            self._first_option = None
+            self._chosen = "multiple" in attrs  # a multiple select sends only what is chosen
             self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "option" and self._select:
+            if self._first_option is None:
+                self._first_option = attrs.get("value", "")
+            if "selected" in attrs:
+                self.data[self._select].append(attrs.get("value", ""))
+                self._chosen = True
         elif tag == "textarea" and name:
             self._textarea = name
             self.data[name] = [""]
@@ -43,6 +49,9 @@ class _FormReader(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "select":
+            # A single select with nothing marked selected sends its first option.
+            if self._select and not self._chosen and self._first_option is not None:
+                self.data[self._select].append(self._first_option)
             self._select = None
         elif tag == "textarea":
             if self._textarea:

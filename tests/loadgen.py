@@ -42,3 +42,13 @@ def write(jobs: list[dict], stop, results) -> None:
     for thread in threads:
         thread.join()
     results.put(answers)
+
+
+def timed(results: list, kind: str, call) -> None:
+    """Make one request and append (kind, status or the error's name, started, ended)."""
+    started = time.monotonic()
+    try:
+        status = call().status_code
+    except requests.RequestException as error:
+        status = type(error).__name__
+    results.append((kind, status, started, time.monotonic()))

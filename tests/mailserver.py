@@ -8,6 +8,7 @@ session's database, pointed at that server, until the queue is empty (its run-on
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -40,11 +41,25 @@ class Received:
 
 
 class _Handler:
-    def __init__(self, inbox: list[Received], lock: threading.Lock):
+    def __init__(self, inbox: list[Received], lock: threading.Lock, owner: SMTPServer):
         self.inbox = inbox
         self.lock = lock
+        self.owner = owner
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.owner.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.owner.stall_after is not None and len(self.inbox) >= self.owner.stall_after:
+            # Hold the message unanswered (not accepted) until released: a worker killed
+            # now dies mid-send, its message never delivered.
+            self.owner.stalled.set()
+            while not self.owner.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.inbox.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
@@ -59,10 +74,16 @@ class SMTPServer:
         self.inbox: list[Received] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        #: Addresses answered "550" at RCPT TO (a mailbox that does not exist).
+        self.refuse: set[str] = set()
+        #: Once this many messages are in, the next one is held unanswered until release.
+        self.stall_after: int | None = None
+        self.stalled = threading.Event()
+        self.release = threading.Event()
 
     def start(self) -> None:
         self._controller = Controller(
-            _Handler(self.inbox, self._lock), hostname="127.0.0.1", port=self.port
+            _Handler(self.inbox, self._lock, self), hostname="127.0.0.1", port=self.port
         )
         self._controller.start()
 
@@ -74,6 +95,10 @@ class SMTPServer:
     def clear(self) -> None:
         with self._lock:
             self.inbox.clear()
+        self.refuse = set()
+        self.stall_after = None
+        self.stalled.clear()
+        self.release.clear()
 
     def messages_to(self, address: str) -> list[Received]:
         with self._lock:

@@ -22,7 +22,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -221,9 +221,21 @@ def varnish_server(backend_port: int, *, port: int | None = None, timeout: float
             env=dict(os.environ),
             timeout=timeout,
         ) as server:
+            server.folder = folder  # its state: varnishadm -n folder/state
             yield server
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def probe_says_sick(cache: Server) -> bool:
+    """Whether this Varnish's probe of /healthz has marked the application sick (then
+    pages are served from grace at once)."""
+    listing = subprocess.run(
+        ["varnishadm", "-n", str(cache.folder / "state"), "backend.list"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return any(".health " in line and "sick" in line.lower() for line in listing.splitlines())
 
 
 class TcpRelay:
@@ -259,6 +271,10 @@ class TcpRelay:
                 client.close()
                 continue
             with self.lock:
+                if self.cut_off:  # cut while this one was being connected: it goes too
+                    client.close()
+                    upstream.close()
+                    return
                 self.sockets += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
@@ -291,7 +307,8 @@ class TcpRelay:
         threading.Thread(target=self._accept, daemon=True).start()
 
     def cut(self) -> None:
-        self.cut_off = True
+        with self.lock:  # no connection accepted from here on is kept (_accept)
+            self.cut_off = True
         # shutdown() wakes the thread blocked in accept(); close() alone would leave the
         # port listening until that call returned.
         with contextlib.suppress(OSError):
@@ -407,3 +424,61 @@ def postgres_cluster() -> Iterator[Postgres]:
         yield cluster
     finally:
         cluster.remove()
+
+
+@dataclass
+class PurgeRecorder:
+    """A stand-in HTTP cache that records each PURGE's xkey header, in order."""
+
+    url: str
+    purges: list[str]
+    #: One entry per TCP connection the site opened to it.
+    connections: list[tuple[str, int]] = field(default_factory=list)
+    #: Set to close each connection after its next answer, as a cache's idle timeout would.
+    hang_up: list[bool] = field(default_factory=list)
+
+    def keys(self) -> list[set[str]]:
+        return [set(header.split()) for header in self.purges]
+
+
+@contextmanager
+def purge_recorder() -> Iterator[PurgeRecorder]:
+    """A loopback HTTP server answering PURGE as Varnish does, recording what it was sent:
+    name it in REVIEWSITE_HTTP_CACHES beside (or instead of) a real cache to count purges."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    purges: list[str] = []
+    connections: list[tuple[str, int]] = []
+    hang_up: list[bool] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keeps the connection open, as Varnish does
+
+        def setup(self):
+            super().setup()
+            connections.append(self.client_address)
+
+        def do_PURGE(self):
+            purges.append(self.headers.get("xkey", ""))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            if hang_up:
+                self.close_connection = True
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield PurgeRecorder(
+            url=f"http://127.0.0.1:{server.server_address[1]}",
+            purges=purges,
+            connections=connections,
+            hang_up=hang_up,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()

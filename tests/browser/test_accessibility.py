@@ -21,7 +21,7 @@ PAGES = [
     "/search/?q=zeppelin",
     "/genres/crime/",
     "/platforms/prime-video/",
-    "/authors/dana.whitfield/",
+    "/authors/dana-whitfield/",
     "/series/ballard/",
     "/tv/",
     "/films/",

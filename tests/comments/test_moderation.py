@@ -41,7 +41,8 @@ class TestWhatModeratorsSee:
         thread = make_thread()
         client.force_login(moderator)
         html = article(page(client, thread.review), thread.published)
-        form = html[html.index("<form") : html.index("</form>")]
+        start = html.index('<form id="remove-')
+        form = html[start : html.index("</form>", start)]
         assert 'method="post"' in form and url("remove", thread.published) in form
         assert 'name="csrfmiddlewaretoken"' in form
         assert 'name="reason"' in form and 'name="note"' in form
@@ -246,6 +247,16 @@ class TestConfirmationPages:
             ({}, "Choose why you are removing this comment."),
             ({"reason": "boring"}, "Choose a reason from the list."),
             ({"reason": "spam", "note": "x" * 501}, "Please keep the note to 500 characters"),
+            *(
+                ({"reason": reason}, "Choose a reason from the list.")
+                for reason in [
+                    "' OR 1=1 --",
+                    "spam'; DROP TABLE comments_comment; --",
+                    "spam\x00",
+                    "x" * 10_000,
+                ]
+            ),
+            ({"reason": "spam", "note": "bad\x00byte"}, "Remove the control characters"),
         ],
     )
     def test_a_bad_reason_or_note_comes_back_on_the_page_and_nothing_changes(

@@ -121,11 +121,12 @@ class TestActionsOffered:
         ]
         return [part.split('"')[0] for part in select.split('value="')[1:] if part[0] != '"']
 
-    def test_moderators_get_remove_restore_approve_and_ban(self, client, moderator):
+    def test_moderators_get_remove_restore_approve_dismiss_and_ban(self, client, moderator):
         assert self.actions(client, moderator) == [
             "remove_selected",
             "restore_selected",
             "approve_selected",
+            "dismiss_selected",
             "ban_selected",
         ]
 
@@ -134,6 +135,7 @@ class TestActionsOffered:
             "remove_selected",
             "restore_selected",
             "approve_selected",
+            "dismiss_selected",
             "ban_selected",
             "purge_selected",
         ]

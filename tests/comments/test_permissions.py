@@ -188,6 +188,7 @@ def test_moderators_hold_exactly_the_moderation_rights():
         "comments.view_moderationaction",
         "comments.view_commentversion",
         "comments.view_ban",
+        "comments.view_notice",
         "comments.pin_comment",
     }
 

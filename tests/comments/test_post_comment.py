@@ -108,10 +108,11 @@ class TestSpamIsHeldForModeration:
         response = post(client, review, body=body, rating="5")
         comment = Comment.objects.get()
         assert comment.status == Comment.Status.PENDING
-        assert response["Location"] == f"{review.get_absolute_url()}#comment-form"
+        assert response["Location"] == f"{review.get_absolute_url()}#comment-{comment.pk}"
         page = client.get(response["Location"]).content.decode()
         assert "Your comment is awaiting moderation" in page
-        assert "https://a.example" not in page  # not shown publicly
+        assert "Awaiting review" in page  # its author sees it, marked
+        assert "https://a.example" not in Client().get(review.get_absolute_url()).content.decode()
         assert "No ratings yet" in page  # and its rating does not count
 
     def test_two_links_are_fine(self, client):

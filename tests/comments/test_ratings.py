@@ -105,17 +105,22 @@ class TestHomePageRating:
         rate(rated, 5, 4, 4)
         rate(rated, 1, status=Comment.Status.PENDING)
         html = client.get("/").content.decode()
-        assert "Readers rate it <strong>4.3</strong> out of 5 (3 ratings)" in html
+        assert (
+            'Readers <span class="readers-line__star" aria-hidden="true">★</span>'
+            '<span class="visually-hidden">rate it</span> <strong>4.3</strong>'
+            '<span class="visually-hidden"> out of 5</span> · 3 ratings'
+        ) in html
         cards = {c.split("</h2>")[0]: c for c in html.split('<article class="card')[1:]}
         [quiet] = [card for title, card in cards.items() if "Quiet one" in title]
-        assert "Readers rate it" not in quiet
+        assert "readers-line" not in quiet
 
     def test_home_page_queries_do_not_grow_with_reviews(self, client, django_assert_num_queries):
         for _ in range(3):
             rate(make_review(), 4, 5)
-        # count, page, lead photos, the masthead's lists (cached), and when the next
-        # scheduled review comes due (s-maxage)
-        with django_assert_num_queries(5) as few:
+        # count, page, lead photos, the masthead's lists (cached), when the next
+        # scheduled review comes due (s-maxage), the editors' lead and picks, and "Most
+        # discussed this week"
+        with django_assert_num_queries(7) as few:
             client.get("/")
         for _ in range(6):
             rate(make_review(), 3)

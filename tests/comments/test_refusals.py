@@ -41,7 +41,11 @@ class TestSpamTraps:
         response = post(client, make_review(), body=TEXT, seconds_ago=25 * 3600)
         assert_refused(response, "This form has expired, please post again")
 
-    @pytest.mark.parametrize("value", ["", "garbage", "1234:abc:def", stamp(4)[:-2] + "xx"])
+    @pytest.mark.parametrize(
+        "value",
+        ["", "garbage", "1234:abc:def", stamp(4)[:-2] + "xx"],
+        ids=["missing", "garbage", "forged", "tampered"],  # a stamp changes every run
+    )
     def test_missing_or_forged_stamp_is_refused(self, client, value):
         review = make_review()
         data = page_form(client, review.get_absolute_url()) | {

@@ -1,7 +1,7 @@
 """The comment blocklist and report threshold come from the environment like every other
 setting."""
 
-from tests.test_settings import start
+from tests.site.test_settings import start
 
 PRINT_BLOCKLIST = (
     "import django; django.setup(); from django.conf import settings; "

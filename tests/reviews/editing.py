@@ -17,6 +17,11 @@ def restore_url(review, revision) -> str:
     return reverse("admin:reviews_review_restore", args=[review.pk, revision.pk])
 
 
+def preview_url(review) -> str:
+    """Where "Refresh preview" posts the form: its text shown, never saved."""
+    return reverse("admin:reviews_review_preview", args=[review.pk])
+
+
 def compare_url(review) -> str:
     return reverse("admin:reviews_review_compare", args=[review.pk])
 

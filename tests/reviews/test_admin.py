@@ -176,7 +176,22 @@ class TestRoles:
         assert set(Permission.objects.filter(content_type__app_label="reviews")) <= held
         on_comments = {p.codename for p in held if p.content_type.app_label == "comments"}
         assert on_comments == {"pin_comment"}
-        assert {p.content_type.app_label for p in held} <= {"reviews", "polls", "comments"}
+        assert {p.content_type.app_label for p in held} <= {
+            "reviews",
+            "polls",
+            "comments",
+            "follows",
+            "frontpage",  # the front page's lead and picks, and the footer's pages
+        }
+        on_follows = {p.codename for p in held if p.content_type.app_label == "follows"}
+        # They decide whether a review is e-mailed and see followers; no export.
+        assert on_follows == {
+            "add_mailing",
+            "change_mailing",
+            "view_mailing",
+            "view_follower",
+            "view_follow",
+        }
 
     @pytest.mark.parametrize(
         "url", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]

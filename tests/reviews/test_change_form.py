@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from reviews.models import Section
-from tests.factories import make_review
+from tests.factories import make_review, saved_by_an_editor
 from tests.reviews.editing import change_url, save
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ def review(editor):
     section = review.sections.get()
     section.body = " ".join(["word"] * 500)  # 500 words: 3 minutes at 238 a minute
     section.save()
+    saved_by_an_editor(review)
     return review
 
 

@@ -23,7 +23,7 @@ from reviews import images
 from reviews.models import Figure
 from reviewsite import mediastorage
 from tests.factories import image_bytes, make_figure, make_review, upload
-from tests.forms import image_urls, post_figure
+from tests.forms import form_data, image_urls, post_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -164,14 +164,34 @@ class TestUpload:
             second.delete()
         assert media.names() == set()
 
-    def test_a_refused_submission_keeps_no_photo(
+    def test_a_refused_submission_holds_the_photo_until_the_save_succeeds(
         self, client, review, media, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
             response = post_figure(client, review, upload("ok.jpg"), headline="")
         assert response.status_code == 200
-        assert "This field is required" in response.content.decode()
+        html = response.content.decode()
+        assert "This field is required" in html
+        assert "Chosen and kept" in html
         assert not Figure.objects.exists()
+        held = set(media.names())
+        assert len(held) == 4  # stored once, with its renditions
+        # Sent again as the page now holds it: no file chosen, the photo comes along.
+        data = form_data(html, form_id="review_form") | {"headline": "Fixed"}
+        assert data["figures-0-kept"] and not data.get("figures-0-image")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+        assert response.status_code == 302
+        assert Figure.objects.get().file_names() == held == media.names()
+
+    def test_a_forged_kept_photo_is_ignored(self, client, review, media):
+        response = post_figure(client, review, None, **{"figures-0-kept": "figures/x.jpg:forged"})
+        assert response.status_code == 200 and "This field is required" in response.content.decode()
+        assert not Figure.objects.exists()
+
+    def test_abandoned_held_photos_are_orphans(self, client, review, media):
+        post_figure(client, review, upload("ok.jpg"), headline="")
+        call_command("media_orphans", "--delete", "--min-age", "0", stdout=io.StringIO())
         assert media.names() == set()
 
 

@@ -105,13 +105,44 @@ class TestFigurePlacement:
         second = make_figure(review, position=2)
         blocks = review.body()
         assert review.lead_figure == lead
-        assert [figures for _section, figures in blocks] == [[], [second], []]
+        assert [figures for _section, _parts, figures in blocks] == [[], [second], []]
 
     def test_figure_after_a_missing_section_still_appears_at_the_end(self):
         review = make_review(sections=1)
         stray = make_figure(review, position=5)
         blocks = review.body()
-        assert blocks[-1] == (None, [stray])
+        assert blocks[-1] == (None, [], [stray])
+
+    def test_a_figure_sits_inside_its_section_after_the_chosen_paragraph(self):
+        review = make_review(sections=2)  # each section: two paragraphs
+        before = make_figure(review, position=2, paragraph=0)
+        between = make_figure(review, position=2, paragraph=1)
+        after = make_figure(review, position=2)
+        _section, parts, figures = review.body()[1]
+        assert parts == [
+            ("", [before]),
+            ("<p>Paragraph one of section 2.</p>", [between]),
+            ("<p>Paragraph two of section 2.</p>", []),
+        ]
+        assert figures == [after]
+
+    def test_a_paragraph_past_the_last_ends_the_section(self):
+        review = make_review(sections=1)
+        late = make_figure(review, position=1, paragraph=9)
+        _section, parts, _figures = review.body()[0]
+        assert parts[-1] == ("<p>Paragraph two of section 1.</p>", [late])
+
+    def test_paragraphs_are_the_top_level_blocks_of_the_text(self):
+        review = make_review(sections=1)
+        section = review.sections.get()
+        section.body = "One *two*  \nline.\n\n- a\n- b\n\n> quoted\n>\n> more\n\nLast."
+        section.save()
+        assert section.paragraphs() == [
+            "<p>One <em>two</em><br>\nline.</p>",
+            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>",
+            "<blockquote>\n<p>quoted</p>\n<p>more</p>\n</blockquote>",
+            "<p>Last.</p>",
+        ]
 
     def test_a_review_has_one_lead_figure_at_most(self):
         review = make_review()

@@ -7,7 +7,7 @@ import pytest
 
 from reviews.models import Genre, Platform, Review, Series
 from tests.factories import make_review, make_user
-from tests.test_query_budget import queries_for
+from tests.site.test_query_budget import queries_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,14 @@ from reversion.models import Revision
 from reviews import revisions
 from reviews.models import Review, ReviewAction, Section
 from tests.factories import give_name, make_review, make_user
-from tests.reviews.editing import change_url, compare_url, history_url, open_form, restore_url
+from tests.reviews.editing import (
+    change_url,
+    compare_url,
+    history_url,
+    open_form,
+    preview_url,
+    restore_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +44,8 @@ CODES = {
     "own draft history": (302, 302, 200, 200, 403, 200, NOBODY),
     "other's draft history": (302, 302, 404, 200, 403, 200, NOBODY),
     "own draft compare": (302, 302, 200, 200, 403, 200, NOBODY),
+    "own draft preview of the form": (302, 302, 200, 200, 403, 200, NOBODY),
+    "other's draft preview of the form": (302, 302, 404, 200, 403, 200, NOBODY),
     "other's draft compare": (302, 302, 404, 200, 403, 200, NOBODY),
     "own draft restore, asked": (302, 302, 200, 200, 403, 200, NOBODY),
     "own draft restore": (302, 302, 302, 302, 403, 302, EVERY_STAFF_WRITER),
@@ -65,7 +74,7 @@ REQUESTS = {
     "own draft save": ("post", lambda t: (change_url(t.draft), _data(t.draft, headline="New"))),
     "own draft submit": (
         "post",
-        lambda t: (change_url(t.draft), _data(t.draft, headline="New", _submit="Submit")),
+        lambda t: (change_url(t.draft), _data(t.draft, headline="New", _submit="anyway")),
     ),
     "other's draft page": ("get", lambda t: (change_url(t.other), {})),
     "other's draft save": ("post", lambda t: (change_url(t.other), _data(t.other, headline="X"))),
@@ -73,6 +82,14 @@ REQUESTS = {
     "own live review save": ("post", lambda t: (change_url(t.live), _data(t.live, headline="X"))),
     "own draft history": ("get", lambda t: (history_url(t.draft), {})),
     "other's draft history": ("get", lambda t: (history_url(t.other), {})),
+    "own draft preview of the form": (
+        "post",
+        lambda t: (preview_url(t.draft), _data(t.draft, headline="New")),
+    ),
+    "other's draft preview of the form": (
+        "post",
+        lambda t: (preview_url(t.other), _data(t.other, headline="X")),
+    ),
     "own draft compare": (
         "get",
         lambda t: (compare_url(t.draft), {"old": t.draft_rev.pk, "new": t.draft_rev.pk}),

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def placement_options(html: str, prefix: str) -> dict[str, str]:
     select = re.search(rf'<select name="{prefix}-position".*?</select>', html, re.S).group(0)
-    return dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select))
+    return dict(re.findall(r'<option value="([\d.]+)"[^>]*>([^<]*)</option>', select))
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_a_photo_can_follow_a_section_typed_on_the_same_page(client, editor, rev
     placed = Figure.objects.get(alt_text="A harbour at dusk.")
     assert placed.position == 3
     blocks = review.body()
-    assert blocks[2][0].heading == "A brand new section" and blocks[2][1] == [placed]
+    assert blocks[2][0].heading == "A brand new section" and blocks[2][2] == [placed]
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "99999", "1e3"])
@@ -57,3 +57,39 @@ def test_a_placement_that_is_not_offered_is_refused(client, editor, review, valu
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert review.figures.get().position == 0
+
+
+def test_a_photo_placed_inside_a_section_before_its_first_paragraph(client, editor, review):
+    """The seed's ensemble photo: between a section's heading and its first paragraph."""
+    client.force_login(editor)
+    html = client.get(change_url(review)).content.decode()
+    options = placement_options(html, "figures-1")
+    assert options["2.0"] == "In section 2, before its first paragraph"
+    assert options["2.1"] == "In section 2, after paragraph 1"
+    assert "2.2" not in options  # after the last paragraph is "After section 2"
+    data = open_form(client, review) | {
+        "figures-1-position": "2.0",
+        "figures-1-alt_text": "The ensemble on a rooftop.",
+        "figures-1-image": upload("ensemble.jpg"),
+    }
+    assert save(client, review, data).status_code == 302
+    placed = Figure.objects.get(alt_text="The ensemble on a rooftop.")
+    assert (placed.position, placed.paragraph) == (2, 0)
+    # The form offers it again where it is.
+    html = client.get(change_url(review)).content.decode()
+    assert re.search(r'<option value="2.0" selected>', html.split('name="figures-1-position"')[1])
+
+    for url in (review.get_absolute_url(), review.get_preview_url()):
+        page = client.get(url).content.decode()
+        section = page.split(">Section heading 2</h2>")[1].split("</section>")[0]
+        photo = section.index('alt="The ensemble on a rooftop."')
+        assert photo < section.index("Paragraph one of section 2.")
+
+
+def test_a_placement_after_a_paragraph_since_removed_is_kept(client, editor, review):
+    make_figure(review, position=1, paragraph=7, alt_text="Kept where it was.")
+    client.force_login(editor)
+    html = client.get(change_url(review)).content.decode()
+    options = placement_options(html, "figures-1")
+    assert options["1.7"] == "In section 1, after paragraph 7"
+    assert re.search(r'<option value="1.7" selected>', html.split('name="figures-1-position"')[1])

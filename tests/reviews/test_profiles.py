@@ -53,7 +53,10 @@ def test_critic_names_themselves_and_every_reader_page_uses_it(client, editor):
         re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     )
     assert ld["author"] == {"@type": "Person", "name": "Dana Whitfield"}
-    author_page = reader.get("/authors/editor/").content.decode()
+    author_page = reader.get("/authors/dana-whitfield/").content.decode()
+    old_address = reader.get("/authors/editor/")  # by login name: moved for good
+    assert old_address.status_code == 301
+    assert old_address["Location"] == "/authors/dana-whitfield/"
     assert "Reviews by Dana Whitfield" in author_page
     assert "Dana has written about TV since 2009." in author_page
     assert "Dana Whitfield" in reader.get("/feed/").content.decode()
@@ -80,7 +83,7 @@ def test_portrait_needs_a_description_and_shows_on_the_author_page(client, edito
     assert response.status_code == 302
     profile = Profile.objects.get(user=editor)
     assert profile.portrait.name.startswith("figures/") and profile.portrait_renditions
-    page = Client().get("/authors/editor/").content.decode()
+    page = Client().get("/authors/dana/").content.decode()
     assert f'src="{profile.portrait_url}" alt="Dana, smiling, in front of a bookshelf"' in page
     call_command("media_orphans", "--delete", "--min-age", "0", stdout=io.StringIO())
     assert all(default_storage.exists(name) for name in profile.file_names())
@@ -114,7 +117,7 @@ def test_staff_cannot_open_or_change_someone_elses_profile(client, editor, moder
     client.post(url, {"display_name": "Hijacked"})
     other.refresh_from_db()
     assert other.display_name == "Eddie"
-    assert client.get("/admin/reviews/profile/").status_code == 200  # their own only
+    assert client.get("/admin/reviews/profile/").status_code == 403  # Critics: editors only
     assert (
         "Reviews"
         not in re.sub(r"<[^>]+>", " ", client.get("/admin/").content.decode()).split("My profile")[
@@ -143,7 +146,7 @@ class TestAskedForANameBeforeTheFirstPublish:
         assert review.status == Review.Status.DRAFT
 
         Profile.objects.create(user=editor, display_name="Noor Haddad")
-        assert save(client, review, status="published").status_code == 302
+        assert save(client, review, status="published", _publish_anyway="1").status_code == 302
         review.refresh_from_db()
         assert review.is_live
 
@@ -156,7 +159,11 @@ class TestAskedForANameBeforeTheFirstPublish:
             {"action": "publish_selected", "_selected_action": [review.pk]},
             follow=True,
         )
-        assert "its byline would read “unnamed”" in response.content.decode()
+        html = response.content.decode()
+        assert "The byline would read “unnamed”" in html
+        # Who can fix it, and a link to where the editor publishing can.
+        assert "you or any editor can" in html
+        assert f'href="/admin/reviews/profile/critic/{unnamed.pk}/"' in html
         review.refresh_from_db()
         assert review.status == Review.Status.DRAFT
 

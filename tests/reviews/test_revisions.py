@@ -152,7 +152,7 @@ def test_restore_never_publishes_a_draft_nor_unpublishes_a_live_review(client, e
         client, live, headline="Once a draft", status="draft", published_at_0="", published_at_1=""
     )
     as_draft = revisions.latest_revision(live)
-    save(client, live, status="published", headline="Live now")
+    save(client, live, status="published", headline="Live now", _publish_anyway="1")
     client.post(restore_url(live, as_draft))
     live.refresh_from_db()
     assert live.headline == "Once a draft" and live.is_live

@@ -110,6 +110,19 @@ class TestPreview:
         assert "this is a draft" in response.content.decode()
         assert "noindex" in response.content.decode()
 
+    def test_writer_previews_their_own_draft_only(self, client, writer, editor):
+        own = make_review(published=False, author=writer, headline="My own draft")
+        other = make_review(published=False, author=editor, headline="Not yours")
+        client.force_login(writer)
+        assert "My own draft" in client.get(own.get_preview_url()).content.decode()
+        refused = client.get(other.get_preview_url())
+        assert refused.status_code == 404 and "Not yours" not in refused.content.decode()
+
+    def test_editor_previews_a_writers_draft(self, client, writer, editor):
+        draft = make_review(published=False, author=writer, headline="A writer draft")
+        client.force_login(editor)
+        assert "A writer draft" in client.get(draft.get_preview_url()).content.decode()
+
     def test_reader_and_anonymous_cannot_preview(self, client, reader):
         review = make_review(published=False)
         assert client.get(review.get_preview_url()).status_code == 302  # to the login page

@@ -27,7 +27,7 @@ from tests.security.hostile import written
 
 pytestmark = pytest.mark.django_db
 
-COOKIE = django_settings.VOTER_COOKIE_NAME
+COOKIE = django_settings.READER_COOKIE_NAME
 VICTIM_IP = "198.51.100.20"
 
 
@@ -83,7 +83,7 @@ FORGERIES = {
         v.cookies[COOKIE].value[:-2]
         + ("AA" if not v.cookies[COOKIE].value.endswith("AA") else "BB")
     ),
-    "expired": lambda v: signed(v.raw, age=django_settings.VOTER_COOKIE_AGE + 60),
+    "expired": lambda v: signed(v.raw, age=django_settings.READER_COOKIE_AGE + 60),
     "the stored hash": lambda v: Vote.objects.get().voter,
     "8 KB of junk": lambda v: "x" * 8000,
 }

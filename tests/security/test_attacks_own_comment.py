@@ -63,12 +63,12 @@ class TestSomeoneElse:
     def test_no_cookie_or_a_forged_one_can_do_neither(self, mine):
         owner, comment = mine
         data = edit_data(owner, comment, body="Vandalised.")
-        real = owner.cookies[settings.VOTER_COOKIE_NAME].value
+        real = owner.cookies[settings.READER_COOKIE_NAME].value
         value, _, signature = real.rpartition(":")
         for cookie in (None, "made-up", f"{value}:{signature[:-3]}abc", f"x{real}"):
             client = Client()
             if cookie is not None:
-                client.cookies[settings.VOTER_COOKIE_NAME] = cookie
+                client.cookies[settings.READER_COOKIE_NAME] = cookie
             for url in urls(comment):
                 assert client.post(url, data).status_code == 403
         unchanged(comment)

@@ -5,7 +5,7 @@ import sys
 
 from tests.conftest import ROOT
 
-#: The README's "Production" settings, as a sysadmin would set them.
+#: docs/operations.md's deployment settings, as a sysadmin would set them.
 PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "reviews.example.com",
     "DJANGO_SECURE_PROXY_SSL_HEADER": "1",

@@ -37,9 +37,14 @@ def test_security_headers_on_every_kind_of_response(client, editor, review, path
 
 
 def test_media_origin_is_allowed_for_images_only_when_configured():
-    from reviewsite.middleware import build_csp
+    from tests.site.test_settings import start
 
-    csp = build_csp(["https://media.example.net"])
+    started = start(
+        "-c",
+        "import django; django.setup(); from csp.utils import build_policy; print(build_policy())",
+        DJANGO_MEDIA_URL="https://media.example.net/photos/",
+    )
+    csp = started.stdout.strip()
     img = next(d for d in csp.split("; ") if d.startswith("img-src"))
     assert "https://media.example.net" in img
     assert csp.count("https://media.example.net") == 1

@@ -1,0 +1,94 @@
+"""The spoiler shield: ?upto=N folds what comes after episode N, on a public URL."""
+
+import pytest
+
+from comments.models import Comment
+from tests.comments.posting import post
+from tests.episodes.seasons import make_season
+from tests.factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+FOLDED_2 = "<strong>Episode 2</strong> — you haven’t watched this yet"
+
+
+@pytest.fixture
+def season():
+    return make_season(episodes=3, recapped=(1, 2, 3))
+
+
+class TestEpisodeLists:
+    @pytest.mark.parametrize("page", ["season", "hub"])
+    def test_upto_folds_later_episodes_and_hides_their_titles(self, client, season, page):
+        review, _episodes, recaps = season
+        url = review.get_absolute_url() if page == "season" else review.series.get_absolute_url()
+        html = client.get(f"{url}?upto=1").content.decode()
+        assert FOLDED_2 in html
+        assert "Chapter 2" not in html and "Chapter 3" not in html
+        assert recaps[2].get_absolute_url() not in html
+        assert f'href="{recaps[1].get_absolute_url()}?upto=1">Episode 1</a>' in html
+        assert "Chapter 2" in client.get(url).content.decode()
+
+    def test_folded_episodes_have_no_grades_in_the_arc(self, client, season):
+        review, _episodes, _recaps = season
+        html = client.get(f"{review.get_absolute_url()}?upto=2").content.decode()
+        assert "Folded: you haven’t watched this yet" in html
+        assert html.count('class="arc__dot arc__dot--critic"') == 2
+
+    @pytest.mark.parametrize("junk", ["0", "-1", "abc", "1e3", "99999", ""])
+    def test_nonsense_folds_nothing(self, client, season, junk):
+        review, _episodes, _recaps = season
+        response = client.get(f"{review.get_absolute_url()}?upto={junk}")
+        assert response.status_code == 200
+        assert "you haven’t watched this yet" not in response.content.decode()
+
+    def test_the_shielded_page_is_shared_like_any_other(self, client, season):
+        review, _episodes, _recaps = season
+        response = client.get(f"{review.get_absolute_url()}?upto=1")
+        assert "public" in response["Cache-Control"]
+        assert "Set-Cookie" not in response
+
+    def test_the_form_is_a_get_form_naming_upto(self, client, season):
+        review, _episodes, _recaps = season
+        html = client.get(review.get_absolute_url()).content.decode()
+        form = html[html.index('<form class="shield"') :]
+        form = form[: form.index("</form>")]
+        assert 'method="get"' in form and 'name="upto"' in form
+        assert "I’m up to episode" in form
+
+
+class TestRecap:
+    def test_the_next_recap_is_folded_past_upto(self, client, season):
+        _review, _episodes, recaps = season
+        html = client.get(f"{recaps[1].get_absolute_url()}?upto=1").content.decode()
+        assert "Episode 2 — you haven’t watched this yet" in html
+        assert "Chapter 2" not in html
+
+
+class TestTaggedComments:
+    def test_a_comment_past_upto_is_folded_behind_its_episode(self, client, season):
+        review, _episodes, _recaps = season
+        make_comment(review, body="What a twist in the finale.", episode_number=3)
+        html = client.get(f"{review.get_absolute_url()}?upto=2").content.decode()
+        assert "<summary>Contains spoilers for episode 3</summary>" in html
+        plain = client.get(review.get_absolute_url()).content.decode()
+        assert "Contains spoilers for episode 3" not in plain
+        assert "What a twist in the finale." in plain
+
+    def test_a_comment_up_to_upto_is_not_folded(self, client, season):
+        review, _episodes, _recaps = season
+        make_comment(review, body="The pilot was slow.", episode_number=1)
+        html = client.get(f"{review.get_absolute_url()}?upto=2").content.decode()
+        assert "Contains spoilers for episode" not in html
+
+    def test_a_reader_tags_their_comment_with_an_episode(self, client, season):
+        review, _episodes, _recaps = season
+        response = post(client, review, episode_number="2")
+        assert response.status_code == 302
+        assert Comment.objects.get().episode_number == 2
+
+    def test_the_form_offers_the_seasons_episodes(self, client, season):
+        review, _episodes, _recaps = season
+        html = client.get(review.get_absolute_url()).content.decode()
+        assert '<option value="3">Episode 3</option>' in html
+        assert "Discusses episode (optional)" in html

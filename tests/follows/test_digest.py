@@ -1,0 +1,37 @@
+"""The weekly digest (`manage.py send_follow_digest`, from cron): the week's reviews for
+what each weekly follower follows, once a week, through the real SMTP server and worker."""
+
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from follows.models import Follow
+from reviews.models import Series
+from tests.factories import make_review
+from tests.follows.following import followers
+from tests.mailserver import run_worker
+
+
+def test_weekly_followers_get_one_digest_of_their_weeks_reviews_and_only_once(smtp):
+    ballard = Series.objects.create(name="Ballard")
+    other = Series.objects.create(name="Slow Horses")
+    mine = make_review(series=ballard, published_at=timezone.now() - timedelta(days=2))
+    theirs = make_review(series=other, published_at=timezone.now() - timedelta(days=1))
+    old = make_review(
+        series=ballard, season_number=2, published_at=timezone.now() - timedelta(days=9)
+    )
+    (weekly,) = followers(1, prefix="weekly", kind=Follow.Kind.SERIES, series=ballard)
+    Follow.objects.update(frequency=Follow.Frequency.WEEKLY)
+    (each,) = followers(1, prefix="each", kind=Follow.Kind.SERIES, series=ballard)
+
+    call_command("send_follow_digest", stdout=None)
+    call_command("send_follow_digest", stdout=None)  # cron ran twice: still one
+    run_worker(smtp)
+
+    (digest,) = smtp.messages_to(weekly)
+    text = digest.part("text/plain")
+    assert mine.headline in text
+    assert theirs.headline not in text and old.headline not in text
+    assert digest.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert smtp.messages_to(each) == []

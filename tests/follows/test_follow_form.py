@@ -1,0 +1,118 @@
+"""The follow form: on the series hub, the author page, the review page and /newsletter/;
+posting it sends one confirmation (through the real SMTP server and worker), stores no
+follow until the link is opened, and leaves the shared pages shared."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import MailAddress
+from follows.models import Follow, Follower
+from reviews.models import Series, critic_url
+from tests.factories import give_name, make_review, make_user
+from tests.follows.following import confirm, follow
+from tests.forms import form_data
+from tests.mailserver import run_worker
+from tests.site.test_shared_pages import assert_shared
+
+
+@pytest.fixture
+def ballard(db):
+    series = Series.objects.create(name="Ballard")
+    critic = give_name(make_user("eddie"), "Eddie Marsh")
+    return make_review(
+        series=series,
+        author=critic,
+        published_at=timezone.now() - timedelta(days=30),
+    )
+
+
+def pages(review) -> dict[str, str]:
+    return {
+        "series hub": review.series.get_absolute_url(),
+        "author page": critic_url(review.author),
+        "review page": review.get_absolute_url(),
+        "newsletter": "/newsletter/",
+    }
+
+
+class TestTheForm:
+    def test_every_page_has_a_post_form_with_email_and_a_follow_button(self, ballard):
+        for name, url in pages(ballard).items():
+            html = Client().get(url).content.decode()
+            data = form_data(html, "follow-form")
+            assert 'id="follow-form"' in html and 'method="post"' in html, name
+            assert "email" in data or 'name="email"' in html, name
+            assert '<button type="submit" class="btn">Follow</button>' in html, name
+
+    def test_the_series_hub_offers_this_series_or_everything_each_or_weekly(self, ballard):
+        html = Client().get(ballard.series.get_absolute_url()).content.decode()
+        assert "This series: Ballard" in html and "Everything we review" in html
+        assert "Each new review" in html and "Weekly digest" in html
+
+    def test_the_author_page_offers_this_critic(self, ballard):
+        html = Client().get(pages(ballard)["author page"]).content.decode()
+        assert "This critic: Eddie Marsh" in html
+
+    def test_the_footer_links_the_newsletter(self, ballard):
+        html = Client().get("/").content.decode()
+        assert '<a href="/newsletter/">Newsletter</a>' in html
+
+    def test_pages_with_the_form_stay_shared_and_the_newsletter_is_shared_too(self, ballard):
+        for url in pages(ballard).values():
+            assert_shared(Client().get(url))
+
+
+class TestPostingIt:
+    def test_a_follow_answers_with_a_redirect_to_thanks_and_no_cookie(self, ballard):
+        response = follow(Client(), "/newsletter/", "ana@example.com")
+        assert response.status_code == 302 and response["Location"] == "/follow/thanks/"
+        assert not response.cookies
+        assert_shared(Client().get("/follow/thanks/"))
+
+    def test_nothing_is_stored_about_the_follow_before_confirmation(self, ballard):
+        follow(Client(), ballard.series.get_absolute_url(), "ana@example.com", what="series")
+        assert not Follow.objects.exists() and not Follower.objects.exists()
+        assert MailAddress.objects.get(email="ana@example.com").confirmed_at is None
+
+    def test_a_bad_address_is_refused_with_a_message_and_kept(self, ballard):
+        response = follow(Client(), "/newsletter/", "not an address")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Enter a valid email address." in html and 'value="not an address"' in html
+        assert not MailAddress.objects.exists()
+
+    def test_the_honeypot_refuses_and_stores_nothing(self, ballard):
+        response = follow(Client(), "/newsletter/", "bot@example.com", website="http://spam")
+        assert response.status_code == 400
+        assert "hidden anti-spam field" in response.content.decode()
+        assert not MailAddress.objects.exists()
+
+    def test_a_series_choice_without_a_series_is_refused(self, ballard):
+        response = follow(Client(), "/newsletter/", "ana@example.com", what="series")
+        assert response.status_code == 400
+        assert "Choose a series to follow from its page." in response.content.decode()
+
+
+class TestConfirmation:
+    def test_one_confirmation_then_the_follow_and_the_address_are_confirmed(self, smtp):
+        review = make_review(series=Series.objects.create(name="Ballard"))
+        follow(Client(), review.series.get_absolute_url(), "ana@example.com", what="series")
+        follow(Client(), review.series.get_absolute_url(), "ana@example.com", what="site")
+        run_worker(smtp)
+        (message,) = smtp.messages_to("ana@example.com")  # one a day, not two
+        assert message.message["Subject"].startswith("Confirm: follow the series Ballard")
+        confirm(smtp, "ana@example.com")
+        (followed,) = Follow.objects.all()
+        assert followed.kind == Follow.Kind.SERIES and followed.series == review.series
+        # One confirmation covers reply e-mails too.
+        assert MailAddress.objects.active().filter(email="ana@example.com").exists()
+
+    def test_a_weekly_choice_is_kept(self, smtp):
+        make_review()
+        follow(Client(), "/newsletter/", "wk@example.com", frequency="weekly")
+        run_worker(smtp)
+        confirm(smtp, "wk@example.com")
+        assert Follow.objects.get().frequency == Follow.Frequency.WEEKLY

@@ -1,0 +1,72 @@
+""" "Your e-mails" (a signed link in every message): what an address follows, change how
+often, stop one, stop all; and the unsubscribe page's button."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from follows import links
+from follows.models import Follow, Follower
+from reviews.models import Series
+from tests.follows.following import followers
+
+pytestmark = pytest.mark.django_db
+SAME = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+@pytest.fixture
+def follower():
+    series = Series.objects.create(name="Ballard")
+    (email,) = followers(1, prefix="you", kind=Follow.Kind.SERIES, series=series)
+    Follow.objects.create(follower=Follower.objects.get(), kind=Follow.Kind.SITE)
+    return email
+
+
+def path(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+class TestYourEmails:
+    def test_it_lists_what_the_address_follows_without_showing_the_whole_address(self, follower):
+        html = Client().get(path(links.manage_url(follower))).content.decode()
+        assert "Your e-mails" in html
+        assert "The series Ballard" in html and "Every new review" in html
+        assert follower not in html and "y•••@example.com" in html
+
+    def test_changing_how_often_and_stopping_one(self, follower):
+        url = path(links.manage_url(follower))
+        series_follow = Follow.objects.get(kind=Follow.Kind.SERIES)
+        site_follow = Follow.objects.get(kind=Follow.Kind.SITE)
+        Client().post(url, {"follow": series_follow.pk, "frequency": "weekly"}, **SAME)
+        Client().post(url, {"follow": site_follow.pk, "frequency": "stop"}, **SAME)
+        (left,) = Follow.objects.all()
+        assert left.pk == series_follow.pk and left.frequency == Follow.Frequency.WEEKLY
+
+    def test_stop_all(self, follower):
+        response = Client().post(path(links.manage_url(follower)), {"stop": "all"}, **SAME)
+        assert response.status_code == 200
+        assert "You follow nothing now" in response.content.decode()
+        assert not Follow.objects.exists()
+
+    def test_someone_elses_follow_cannot_be_changed_with_my_link(self, follower):
+        (other,) = followers(1, prefix="other", kind=Follow.Kind.SITE)
+        theirs = Follow.objects.get(follower__address__email=other)
+        Client().post(
+            path(links.manage_url(follower)), {"follow": theirs.pk, "frequency": "stop"}, **SAME
+        )
+        assert Follow.objects.filter(pk=theirs.pk).exists()
+
+
+class TestUnsubscribePage:
+    def test_get_shows_a_button_and_changes_nothing(self, follower):
+        response = Client().get(path(links.unsubscribe_url(follower)))
+        assert "Unsubscribe from everything" in response.content.decode()
+        assert Follow.objects.count() == 2
+
+    def test_the_button_stops_everything(self, follower):
+        Client().post(path(links.unsubscribe_url(follower)), **SAME)
+        assert not Follow.objects.exists()
+
+
+def test_the_newsletter_url_is_named():
+    assert reverse("follows:newsletter") == "/newsletter/"

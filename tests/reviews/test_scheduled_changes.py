@@ -1,0 +1,112 @@
+"""Changes to a published review that go live at a chosen time: readers see the current
+version until then; the task worker applies them; editors see them on the desk and may
+cancel them; the revisions and the content log tell the story."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from reviews import revisions, services
+from reviews.models import Review, ReviewAction, ScheduledChange
+from tests.factories import give_name, make_review
+from tests.reviews.editing import change_url, open_form
+
+pytestmark = pytest.mark.django_db
+
+
+def reader_sees(review, text: str) -> bool:
+    return text in Client().get(review.get_absolute_url()).content.decode()
+
+
+def schedule(client, review, at, **changes):
+    data = open_form(client, review) | changes
+    data["go_live_at_0"] = f"{timezone.localtime(at):%Y-%m-%d}"
+    data["go_live_at_1"] = f"{timezone.localtime(at):%H:%M:%S}"
+    return client.post(change_url(review), data)
+
+
+@pytest.fixture
+def live(editor):
+    give_name(editor, "Eddie Marsh")
+    review = make_review(headline="The embargoed headline", author=editor)
+    revisions.review_save_revision(review=review, by=editor, comment="Published.")
+    return review
+
+
+def test_readers_keep_the_live_version_until_the_time_then_see_the_change(
+    client, editor, live, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    at = timezone.now() + timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = schedule(client, live, at, headline="The corrected headline")
+    assert response.status_code == 302
+    assert reader_sees(live, "The embargoed headline")
+    assert not reader_sees(live, "The corrected headline")
+    change = ScheduledChange.objects.get(review=live)
+    assert abs((change.go_live_at - at).total_seconds()) < 1
+    # The worker is told to run at that time.
+    assert DBTaskResult.objects.filter(
+        task_path="reviews.tasks.apply_due_changes", run_after__isnull=False
+    ).exists()
+    assert services.review_apply_due_changes() == 0  # not yet
+
+    assert services.review_apply_due_changes(now=at + timedelta(seconds=1)) == 1
+    assert reader_sees(live, "The corrected headline")
+    live.refresh_from_db()
+    assert live.is_live and live.headline == "The corrected headline"
+    assert not ScheduledChange.objects.exists()
+    comments = [r.comment for r in revisions.revisions_of(live)]
+    assert comments[0].startswith("Scheduled change of") and "went live" in comments[0]
+    assert any(c.startswith("Changes scheduled") for c in comments)
+    notes = list(ReviewAction.objects.filter(review=live).values_list("action", "note"))
+    assert any(a == "schedule" and n.startswith("Changes scheduled for") for a, n in notes)
+    assert any("went live" in n for _, n in notes)
+
+
+def test_the_desk_lists_it_and_an_editor_cancels_it(client, editor, live):
+    client.force_login(editor)
+    schedule(client, live, timezone.now() + timedelta(hours=2), headline="Never shown")
+    change = ScheduledChange.objects.get()
+    desk = client.get("/admin/").content.decode()
+    cancel = f"/admin/reviews/review/{live.pk}/scheduled/{change.pk}/cancel/"
+    assert "changes go live" in desk and f'href="{cancel}"' in desk
+    form = client.get(change_url(live)).content.decode()
+    assert "Changes scheduled for" in form and f'href="{cancel}"' in form
+    assert "Yes, cancel this change" in client.get(cancel).content.decode()
+    assert client.post(cancel).status_code == 302
+    assert not ScheduledChange.objects.exists()
+    assert services.review_apply_due_changes(now=timezone.now() + timedelta(days=1)) == 0
+    assert reader_sees(live, "The embargoed headline")
+    assert ReviewAction.objects.filter(note__startswith="Cancelled the change").exists()
+
+
+def test_a_past_time_is_refused_with_the_typed_text_kept(client, editor, live):
+    client.force_login(editor)
+    response = schedule(client, live, timezone.now() - timedelta(hours=1), headline="Typed")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Choose a time in the future" in html and 'value="Typed"' in html
+    assert not ScheduledChange.objects.exists()
+
+
+def test_a_draft_offers_no_such_time(client, editor):
+    draft = make_review(published=False)
+    client.force_login(editor)
+    assert 'name="go_live_at_0"' not in client.get(change_url(draft)).content.decode()
+
+
+def test_writers_cannot_cancel(client, editor, writer, live):
+    client.force_login(editor)
+    schedule(client, live, timezone.now() + timedelta(hours=2), headline="Waiting")
+    change = ScheduledChange.objects.get()
+    live.author = writer
+    live.save()
+    client.force_login(writer)
+    cancel = f"/admin/reviews/review/{live.pk}/scheduled/{change.pk}/cancel/"
+    assert client.post(cancel).status_code == 403
+    assert ScheduledChange.objects.exists()
+    assert Review.objects.get(pk=live.pk).headline == "The embargoed headline"
