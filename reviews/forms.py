@@ -11,6 +11,7 @@ from django.forms.models import construct_instance
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from reviews import images
 from reviews.checks import review_checks
@@ -290,8 +291,17 @@ class ReviewAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["go_live_at"].widget = LabelledSplitDateTime()
         say_the_limit(self, ["headline", "standfirst", "verdict"])
+        if "slug" in self.fields:  # typed by a script when there is one; never required
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text += " Left empty, it is made from the headline."
         self.latest = latest_revision(self.instance) if self.instance.pk else None
         self.fields["loaded_revision"].initial = self.latest.pk if self.latest else ""
+
+    def clean_slug(self) -> str:
+        """The headline's slug when none was typed: without JavaScript (or before the
+        page's script has run) the address is still filled in, not refused as missing."""
+        typed = self.cleaned_data.get("slug")
+        return typed or slugify(self.cleaned_data.get("headline") or "")[:200]
 
     def _check_go_live_at(self, cleaned) -> None:
         at = cleaned.get("go_live_at")

@@ -38,6 +38,27 @@ def test_a_writer_submits_a_new_review_from_the_add_page(client, writer):
     assert ReviewAction.objects.filter(review=review, action="submit").exists()
 
 
+def test_a_review_saved_without_a_slug_gets_its_address_from_the_headline(client, editor):
+    """Without JavaScript (or before the page's script ran) nobody types the slug."""
+    client.force_login(editor)
+    page = client.get("/admin/reviews/review/add/").content.decode()
+    data = form_data(page, form_id="review_form") | {
+        "headline": "Bosch: Legacy Season 3 Review",
+        "slug": "",
+        "standfirst": "A line.",
+        "work_title": "BOSCH: LEGACY",
+        "sections-0-body": "One paragraph.",
+    }
+    assert client.post("/admin/reviews/review/add/", data).status_code == 302
+    assert Review.objects.get(slug="bosch-legacy-season-3-review").headline == (
+        "Bosch: Legacy Season 3 Review"
+    )
+    # A second review with that headline is told the address is taken, its text kept.
+    again = client.post("/admin/reviews/review/add/", data).content.decode()
+    assert "already exists" in again and "One paragraph." in again
+    assert Review.objects.filter(headline="Bosch: Legacy Season 3 Review").count() == 1
+
+
 def test_editors_get_no_submit_button_on_the_add_page(client, editor):
     client.force_login(editor)
     assert 'name="_submit"' not in client.get("/admin/reviews/review/add/").content.decode()
