@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.content import BALLARD_SLUG
 from reviews.models import Review
@@ -115,10 +116,10 @@ def test_thread_with_reply_and_spoiler(live_server, page, screenshot, axe, demo_
     assert not page.get_by_text("The captain knew all along.").is_visible()
     spoiler.locator("summary").focus()
     page.keyboard.press("Enter")
-    assert page.get_by_text("The captain knew all along.").is_visible()
+    expect(page.get_by_text("The captain knew all along.")).to_be_visible()
     assert axe(page) == []
     page.locator(f"#comment-{parent.pk}").get_by_text("Reply").click()
-    assert "Replying to Tom H." in page.locator("#comment-form").inner_text()
+    expect(page.locator("#comment-form")).to_contain_text("Replying to Tom H.")
     assert axe(page) == []
     page.locator("#comments").scroll_into_view_if_needed()
     screenshot(page, "comments-thread")

@@ -34,7 +34,7 @@ def no_overflow(page) -> bool:
 
 
 def test_a_held_comment_is_seen_by_its_author_alone(
-    live_server, browser, page, screenshot, axe, review, settings, viewport
+    live_server, browser, page, screenshot, axe, review, settings
 ):
     settings.COMMENT_PREMODERATE = 1
     settings.COMMENT_REVIEW_HOURS = 12
@@ -62,7 +62,6 @@ def test_a_held_comment_is_seen_by_its_author_alone(
     assert axe(page) == [], "held comment, as its author sees it"
     article.scroll_into_view_if_needed()
     screenshot(page, "held-comment-author")
-    page.screenshot(path=f"/work/shots/convo/held-comment-author-{viewport}.png", full_page=True)
 
     stranger = browser.new_context(viewport=page.viewport_size).new_page()
     stranger.goto(url)
@@ -72,7 +71,7 @@ def test_a_held_comment_is_seen_by_its_author_alone(
 
 
 def test_respect_in_place_and_without_javascript(
-    live_server, browser, page, screenshot, axe, review, viewport
+    live_server, browser, page, screenshot, axe, review
 ):
     comment = make_comment(review, name="Marisol", body="The score carries every scene.")
     Reaction.objects.bulk_create([Reaction(comment=comment, reader=f"a:{n}") for n in range(2)])
@@ -89,7 +88,6 @@ def test_respect_in_place_and_without_javascript(
     assert button.get_attribute("aria-pressed") == "true"
     assert axe(page) == [], "a comment with Respect given"
     page.locator(f"#comment-{comment.pk}").scroll_into_view_if_needed()
-    page.screenshot(path=f"/work/shots/convo/reactions-{viewport}.png", full_page=False)
     screenshot(page, "reactions")
     button.click()
     expect(form.locator("[data-reaction-count]")).to_have_text("2")
@@ -104,9 +102,7 @@ def test_respect_in_place_and_without_javascript(
     plain.close()
 
 
-def test_a_moderator_dismisses_reports_on_the_page(
-    live_server, page, screenshot, axe, review, viewport
-):
+def test_a_moderator_dismisses_reports_on_the_page(live_server, page, screenshot, axe, review):
     reported = make_comment(review, name="Blunt", body="This season is lazy and so is the cast.")
     for reader in ("a:one", "a:two"):
         services.comment_report(comment=reported, reader=reader, reason="abuse")
@@ -118,7 +114,6 @@ def test_a_moderator_dismisses_reports_on_the_page(
     article.get_by_placeholder("Why keep it").fill("Harsh but fair criticism")
     assert axe(page) == [], "a reported comment's moderator controls, open"
     article.scroll_into_view_if_needed()
-    page.screenshot(path=f"/work/shots/convo/dismiss-control-{viewport}.png", full_page=False)
     screenshot(page, "dismiss-control")
     article.get_by_role("button", name="Dismiss reports").click()
     page.wait_for_selector(f"#comment-{reported.pk} .comment__notice")
@@ -129,7 +124,7 @@ def test_a_moderator_dismisses_reports_on_the_page(
     assert Comment.objects.moderation_queue().get(pk=reported.pk).open_reports == 0
 
 
-def test_the_notice_form_has_no_axe_violations(live_server, page, axe, review, viewport):
+def test_the_notice_form_has_no_axe_violations(live_server, page, axe, review, screenshot):
     comment = make_comment(review, name="Marisol", body="Something a reader finds unlawful.")
     page.goto(live_server.url + review.get_absolute_url())
     page.locator(f"#comment-{comment.pk}").get_by_role(
@@ -141,4 +136,4 @@ def test_the_notice_form_has_no_axe_violations(live_server, page, axe, review, v
     page.wait_for_selector(".invalid-feedback")
     assert axe(page) == [], "notice form, nothing filled in"
     assert no_overflow(page)
-    page.screenshot(path=f"/work/shots/convo/notice-form-{viewport}.png", full_page=True)
+    screenshot(page, "notice-form")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from comments import services as comment_services
 from demo.content import BALLARD_SLUG
@@ -112,7 +113,10 @@ def test_writer_submits_from_the_add_page_and_the_editor_publishes_after_naming_
     page.fill("#id_work_title", "BOSCH: LEGACY")
     page.fill("#id_sections-0-body", "The first paragraph of the draft.")
     page.get_by_role("button", name="Save and submit for review").click()
-    page.get_by_role("button", name="Submit anyway").first.click()  # no lead photo
+    asked = page.locator(".content-checks--asking")
+    expect(asked.or_(page.locator(".errornote"))).to_be_visible()
+    assert asked.is_visible(), page.locator("#content").inner_text()[:3000]
+    asked.get_by_role("button", name="Submit anyway").click()  # no lead photo
     page.get_by_text("Submitted for review: an editor").wait_for()
     review = Review.objects.get(slug="bosch-legacy-season-3-review")
     assert review.is_submitted

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from reviews.models import Profile, Review
 from reviewsite.roles import EDITORS, WRITERS
@@ -83,8 +84,8 @@ def test_writer_submits_editor_compares_restores_sends_back_and_publishes(
     tab.get_by_role("link", name="History").click()
     no_violations(axe, tab, "history", screenshot)
     tab.get_by_role("button", name="Compare the two chosen revisions").click()
-    assert tab.locator("table.compare del", has_text="gripping").count() == 1
-    assert tab.locator("table.compare ins", has_text="thrilling").count() == 1
+    expect(tab.locator("table.compare del", has_text="gripping")).to_have_count(1)
+    expect(tab.locator("table.compare ins", has_text="thrilling")).to_have_count(1)
     no_violations(axe, tab, "compare", screenshot)
     tab.get_by_role("link", name=re.compile("^Restore the revision of")).click()
     no_violations(axe, tab, "restore", screenshot)

@@ -3,6 +3,7 @@ the season's arc on a phone, and axe on the new pages."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.content import BALLARD_SLUG
 from tests.conftest import VIEWPORTS
@@ -40,13 +41,13 @@ def test_a_reader_rates_an_episode_without_commenting_and_javascript_off(live_se
     page.goto(live_server.url + RECAP)
     page.locator(".rating-alone label[for='rating-alone-5']").click()
     page.get_by_role("button", name="Save my rating").click()
-    assert page.get_by_text("Thank you: your rating of 5 stars is saved.").is_visible()
+    expect(page.get_by_text("Thank you: your rating of 5 stars is saved.")).to_be_visible()
     assert "Rated 3.7 out of 5 stars · 6 ratings" in page.locator("#rating-summary").inner_text()
     assert page.get_by_text("Your rating: 5 stars. Change it").is_visible()
     # Changed, not added: still six ratings.
     page.locator(".rating-alone label[for='rating-alone-1']").click()
     page.get_by_role("button", name="Change my rating").click()
-    assert "Rated 3 out of 5 stars · 6 ratings" in page.locator("#rating-summary").inner_text()
+    expect(page.locator("#rating-summary")).to_contain_text("Rated 3 out of 5 stars · 6 ratings")
     page.goto(live_server.url + SEASON)
     assert arc_row(page, 2) == ["6", "3", "6"]
 
@@ -57,7 +58,7 @@ def test_the_spoiler_shield_works_with_javascript_off(live_server, demo, no_js):
     assert page.get_by_text("eight’s reveal").count() == 1
     page.get_by_label("I’m up to episode").select_option("1")
     page.get_by_role("button", name="Hide later episodes").click()
-    assert "upto=1" in page.url
+    page.wait_for_url("**upto=1**")
     guide = page.locator("#episodes")
     assert guide.get_by_text("Episode 2 — you haven’t watched this yet").is_visible()
     assert "Volunteers" not in guide.inner_text()
@@ -66,8 +67,8 @@ def test_the_spoiler_shield_works_with_javascript_off(live_server, demo, no_js):
     assert not fold.get_by_text("eight’s reveal").is_visible()
     # The shield follows the reader to the recap, and its next-episode link stays folded.
     page.get_by_role("link", name="Episode 1", exact=True).click()
-    assert "upto=1" in page.url
-    assert page.get_by_text("Episode 2 — you haven’t watched this yet").is_visible()
+    page.wait_for_url("**upto=1**")
+    expect(page.get_by_text("Episode 2 — you haven’t watched this yet")).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)

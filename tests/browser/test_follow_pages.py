@@ -1,9 +1,6 @@
 """axe finds nothing on the follow pages (the form on a series hub, the newsletter page,
 its refusal, the thank-you page, the link pages and "Your e-mails") at 390 and 1280 px;
-each is kept as a screenshot under /work/shots/follow/ (or FOLLOW_SHOTS) to be looked at."""
-
-import os
-from pathlib import Path
+each is kept under test-artifacts/screenshots/ to be looked at."""
 
 import pytest
 
@@ -14,15 +11,13 @@ from tests.factories import make_review
 from tests.follows.following import followers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("FOLLOW_SHOTS", "/work/shots/follow"))
 
 
 def path(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
 
-def test_follow_pages_have_no_axe_violations(live_server, page, axe, viewport):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_follow_pages_have_no_axe_violations(live_server, page, axe, screenshot):
     series = Series.objects.create(name="Ballard")
     review = make_review(series=series, headline="Ballard, season 1")
     (email,) = followers(1, prefix="shot", kind=Follow.Kind.SERIES, series=series)
@@ -42,7 +37,7 @@ def test_follow_pages_have_no_axe_violations(live_server, page, axe, viewport):
     for name, url in pages.items():
         page.goto(live_server.url + url)
         assert axe(page) == [], name
-        page.screenshot(path=str(SHOTS / f"{name}-{viewport}.png"), full_page=True)
+        screenshot(page, f"follow-{name}")
 
     page.goto(live_server.url + "/newsletter/")
     page.fill("#follow-email", "not an address")
@@ -50,10 +45,10 @@ def test_follow_pages_have_no_axe_violations(live_server, page, axe, viewport):
     page.get_by_role("button", name="Follow").click()
     page.wait_for_selector(".alert-danger")
     assert axe(page) == [], "newsletter, refused"
-    page.screenshot(path=str(SHOTS / f"newsletter-refused-{viewport}.png"), full_page=True)
+    screenshot(page, "follow-newsletter-refused")
 
     page.fill("#follow-email", "reader@example.com")
     page.get_by_role("button", name="Follow").click()
     page.wait_for_url("**/follow/thanks/")
     assert axe(page) == [], "thanks"
-    page.screenshot(path=str(SHOTS / f"thanks-{viewport}.png"), full_page=True)
+    screenshot(page, "follow-thanks")
