@@ -85,14 +85,14 @@ class TestRateLimit:
         assert humane_duration(seconds) == said
 
     def test_requests_over_the_limit_are_told_how_long_to_wait(self, settings):
-        settings.RATELIMITS = {**settings.RATELIMITS, "vote-ip": (3, 600)}
+        settings.RATELIMITS = {**settings.RATELIMITS, "vote-ip": (3, 10**7)}
         assert [hit("vote-ip", "198.51.100.1") for _ in range(3)] == [None, None, None]
         wait = hit("vote-ip", "198.51.100.1")
-        assert wait is not None and 0 < wait <= 600
+        assert wait is not None and 0 < wait <= 10**7
         assert hit("vote-ip", "198.51.100.2") is None  # someone else is not affected
 
     def test_switch_turns_every_limit_off(self, settings):
-        settings.RATELIMITS = {**settings.RATELIMITS, "vote-ip": (1, 600)}
+        settings.RATELIMITS = {**settings.RATELIMITS, "vote-ip": (1, 10**7)}
         settings.RATELIMIT_ENABLE = False
         assert all(hit("vote-ip", "198.51.100.3") is None for _ in range(10))
 

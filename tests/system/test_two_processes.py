@@ -29,9 +29,10 @@ def two_servers(production_env, settings):
         production_env
         | shared_database_env()
         | {
-            "RATELIMIT_VOTE_IP": "1000/10m",
-            "RATELIMIT_COMMENT_IP": "4/10m",
-            "RATELIMIT_COMMENT_VOTER": "100/10m",
+            # Windows of 100 days: a test never straddles two.
+            "RATELIMIT_VOTE_IP": "1000/100d",
+            "RATELIMIT_COMMENT_IP": "4/100d",
+            "RATELIMIT_COMMENT_VOTER": "100/100d",
             "REVIEWSITE_COMMENT_MIN_SECONDS": "0",  # a quick test is not a robot
         }
     )
