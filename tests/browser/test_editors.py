@@ -46,6 +46,7 @@ def test_writer_submits_editor_compares_restores_sends_back_and_publishes(
     base = live_server.url
     log_in(page, base, "writer")
     page.get_by_role("link", name="My profile").click()
+    page.wait_for_load_state()  # the whole form, its scripts run, before typing
     page.fill("#id_display_name", "Wren Hale")
     page.fill("#id_bio", "Wren writes about crime television.")
     no_violations(axe, page, "profile", screenshot)

@@ -74,6 +74,7 @@ def test_an_editors_lead_and_picks_reach_a_new_reader_through_varnish_within_a_s
         editor.fill("#id_password", PASSWORD)
         editor.click("input[type=submit]")
         editor.get_by_role("link", name="Front page", exact=True).click()
+        editor.wait_for_load_state()  # the whole form, its scripts run, before typing
         editor.select_option("#id_lead", str(lead.pk))
         editor.select_option("#id_picks-0-review", str(first.pk))
         editor.fill("#id_picks-0-order", "1")
