@@ -96,10 +96,11 @@ def ensure_wrk() -> str:
     raise SystemExit("make bench needs wrk (Debian: apt-get install wrk).")
 
 
-def recreate_database() -> None:
+def recreate_database(url: str = DATABASE_URL) -> None:
+    """Drop and create the benchmark's database (make bench-follow's too)."""
     import psycopg
 
-    parts = urllib.parse.urlsplit(DATABASE_URL)
+    parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -17,11 +17,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from datetime import date
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from bench import recreate_database  # scripts/ is on the path: make runs this file
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
@@ -41,17 +41,6 @@ class Sink:
         with self.lock:
             self.count += len(envelope.rcpt_tos)
         return "250 OK"
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> int:
@@ -76,7 +65,7 @@ def main() -> int:
     }
     os.environ.update(env)
     print(f"Recreating the database and seeding {FOLLOWERS} followers…", file=sys.stderr)
-    recreate_database()
+    recreate_database(DATABASE_URL)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 

@@ -242,6 +242,22 @@ def _already_reported(comment: Comment, reader: str | None) -> bool:
     return not services.may_report(comment=comment, reader=reader)
 
 
+def _over_report_limit(request, ip: str, form, template: str, context: dict, *, again="this one"):
+    """Count a report or notice against the address's shared limit; over it, the form
+    again (429, Retry-After) with what was typed and how long to wait, else None."""
+    wait = hit("report-ip", ip)
+    if not wait:
+        return None
+    form.add_error(
+        None,
+        "You have sent several reports in a short while. Please wait "
+        f"{humane_duration(wait)} and send {again} again; what you wrote is kept below.",
+    )
+    response = render(request, template, context | {"form": form}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 @reader_form
 def report(request, pk):
@@ -278,19 +294,9 @@ def report(request, pk):
         notify(request, messages.INFO, ALREADY_REPORTED, comment=comment)
         return redirect(back)
     ip = client_ip(request)
-    wait = hit("report-ip", ip)
-    if wait:
-        form.add_error(
-            None,
-            "You have sent several reports in a short while. Please wait "
-            f"{humane_duration(wait)} and send this one again; "
-            "what you wrote is kept below.",
-        )
-        response = render(
-            request, "comments/comment_report.html", context | {"form": form}, status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
+    refused = _over_report_limit(request, ip, form, "comments/comment_report.html", context)
+    if refused:
+        return refused
     try:
         services.comment_report(
             comment=comment,
@@ -569,18 +575,11 @@ def notice(request, pk):
     if not form.is_valid():
         return render(request, "comments/comment_notice.html", context | {"form": form}, status=400)
     ip = client_ip(request)
-    wait = hit("report-ip", ip)
-    if wait:
-        form.add_error(
-            None,
-            "You have sent several reports in a short while. Please wait "
-            f"{humane_duration(wait)} and send this notice again; what you wrote is kept below.",
-        )
-        response = render(
-            request, "comments/comment_notice.html", context | {"form": form}, status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
+    refused = _over_report_limit(
+        request, ip, form, "comments/comment_notice.html", context, again="this notice"
+    )
+    if refused:
+        return refused
     data = form.cleaned_data
     services.notice_submit(
         comment=comment,

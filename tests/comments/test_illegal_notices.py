@@ -63,6 +63,17 @@ class TestTheNoticeForm:
         comment.refresh_from_db()
         assert comment.status == Comment.Status.PUBLISHED  # a claim, not a verdict
 
+    def test_notices_share_the_report_limit_and_keep_what_was_typed(self, settings):
+        settings.RATELIMITS = settings.RATELIMITS | {"report-ip": (1, 10**7)}
+        comment = make_comment(make_review())
+        assert send_notice(Client(), comment).status_code == 302
+        response = send_notice(Client(), comment, explanation="A second, careful explanation.")
+        html = response.content.decode()
+        assert response.status_code == 429 and int(response["Retry-After"]) > 0
+        assert "and send this notice again; what you wrote is kept below" in html
+        assert "A second, careful explanation." in html
+        assert Notice.objects.count() == 1
+
     def test_it_heads_the_moderation_queue(self, client, moderator):
         review = make_review()
         reported = make_comment(review, name="Reported")
