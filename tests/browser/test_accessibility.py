@@ -3,7 +3,6 @@ every state a reader or a moderator meets; the poll and the stars work by keyboa
 and errors are tied to their fields and announced."""
 
 import pytest
-from django.core.management import call_command
 
 from comments import services
 from demo.content import BALLARD_SLUG
@@ -32,8 +31,8 @@ PASSWORD = "a long enough password 1"
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=None)
+def demo(load_demo, transactional_db):
+    load_demo()
 
 
 @pytest.fixture
@@ -233,3 +232,15 @@ def test_keyboard_users_can_skip_to_the_content(live_server, page, demo):
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_axe_check_names_each_violation_it_finds(page, axe):
+    """The harness the tests above trust: a picture with no text and an unnamed button are
+    reported, each by rule and place."""
+    page.set_content(
+        '<!doctype html><html lang="en"><title>Bad</title><main><h1>Bad</h1>'
+        '<img src="data:," id="photo"><button id="go"></button></main></html>'
+    )
+    found = axe(page)
+    assert any(v.startswith("image-alt (critical)") and "#photo" in v for v in found), found
+    assert any(v.startswith("button-name (critical)") and "#go" in v for v in found), found

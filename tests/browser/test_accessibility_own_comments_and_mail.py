@@ -1,6 +1,7 @@
-"""axe-core finds no WCAG 2.2 AA (or best-practice) violation on the pages issue 15 adds:
-a reader's own comment with Edit and Delete, the edit and delete pages and their refusals,
-the e-mail link pages, the closed comments line, the ban page and the alerts page."""
+"""axe-core finds no WCAG 2.2 AA (or best-practice) violation on the pages of a reader's own
+comments and e-mails: their comment with Edit and Delete, the edit and delete pages and
+their refusals, the e-mail link pages, the closed comments line, the ban page and the
+alerts page."""
 
 import pytest
 from django.urls import reverse
