@@ -1,7 +1,6 @@
 """Readers rate and comment in Chromium, by keyboard alone, on a phone and on a desktop."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from demo.content import BALLARD_SLUG
@@ -12,9 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_review(settings):
+def demo_review(load_demo, settings):
     settings.COMMENT_MIN_SECONDS = 0  # a robot-fast test is not a robot
-    call_command("load_demo", stdout=None)
+    load_demo()
     review = Review.objects.get(slug=BALLARD_SLUG)
     # These tests are a reader's first comment on a review nobody has discussed yet (the
     # demo ships readers' comments on it, which fold the form behind "Write a comment").

@@ -6,7 +6,6 @@ finds nothing on each new state; screenshots go to test-artifacts/screenshots/."
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from comments import services
@@ -23,9 +22,9 @@ TEXT = "My first comment here: the pilot drags, then it flies."
 
 
 @pytest.fixture
-def review(settings):
+def review(load_demo, settings):
     settings.COMMENT_MIN_SECONDS = 0  # a person types for longer; the browser does not
-    call_command("load_demo", stdout=None)
+    load_demo()
     return Review.objects.get(slug=BALLARD_SLUG)
 
 

@@ -1,7 +1,6 @@
 """The Content-Security-Policy breaks nothing: no page, admin included, hits a violation."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.content import BALLARD_SLUG
 from reviews.models import Review
@@ -22,8 +21,8 @@ def watch_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
-def test_public_pages_and_admin_run_without_csp_violations(live_server, page, viewport):
-    call_command("load_demo", stdout=None)
+def test_public_pages_and_admin_run_without_csp_violations(load_demo, live_server, page, viewport):
+    load_demo()
     make_user("desk", password="a long enough password 1", is_staff=True, is_superuser=True)
     violations = watch_violations(page)
     page.goto(live_server.url)

@@ -6,7 +6,6 @@ writer from the Critics page when publishing is refused, and publishes."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from comments import services as comment_services
 from demo.content import BALLARD_SLUG
@@ -21,9 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def newsroom(transactional_db, settings):
+def newsroom(load_demo, transactional_db, settings):
     settings.COMMENT_MIN_SECONDS = 0
-    call_command("load_demo", stdout=None)
+    load_demo()
     writer = make_user("writer", groups=[WRITERS], is_staff=True, password=PASSWORD)
     editor = make_user("editor", groups=[EDITORS], is_staff=True, password=PASSWORD)
     Profile.objects.create(user=editor, display_name="Eddie Marsh")

@@ -6,7 +6,6 @@ photographed at 1280 and 390 px (test-artifacts/screenshots/editors-*)."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from reviews.models import Profile, Review
@@ -19,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def newsroom(transactional_db):
-    call_command("load_demo", stdout=None)
+def newsroom(load_demo, transactional_db):
+    load_demo()
     make_user("writer", groups=[WRITERS], is_staff=True, password=PASSWORD)
     editor = make_user("editor", groups=[EDITORS], is_staff=True, password=PASSWORD)
     Profile.objects.create(user=editor, display_name="Eddie Marsh")

@@ -2,7 +2,6 @@
 the season's arc on a phone, and axe on the new pages."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from demo.content import BALLARD_SLUG
@@ -15,9 +14,9 @@ RECAP = "/reviews/ballard-season-1-episode-2-recap/"
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
+def demo(load_demo, transactional_db, settings):
     settings.RATELIMIT_ENABLE = False
-    call_command("load_demo", stdout=None)
+    load_demo()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.core.management import call_command
 
 from comments.models import Comment
 from demo.content import BALLARD_SLUG
@@ -31,8 +30,8 @@ SHOTS = ARTIFACTS / "screenshots"
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=None)
+def demo(load_demo, transactional_db):
+    load_demo()
     review = Review.objects.get(slug=BALLARD_SLUG)
     for stars in (5, 4, 4):
         make_comment(review, rating=stars, body="The cold cases work, and Maggie Q holds it.")

@@ -2,7 +2,6 @@
 readers stop seeing it at once and the admin's queue shows it removed, with the reason."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from comments import services
@@ -19,9 +18,9 @@ PASSWORD = "a long enough password 1"
 
 
 @pytest.fixture
-def scene():
+def scene(load_demo):
     """The demo review with comments in every state a moderator meets."""
-    call_command("load_demo", stdout=None)
+    load_demo()
     review = Review.objects.get(slug=BALLARD_SLUG)
     target = make_comment(review, name="Marisol", rating=5, body="Cheap pills at my shop!")
     make_comment(review, name="Kim", rating=3, body="Good, not great.")

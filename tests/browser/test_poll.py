@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.core.management import call_command
 
 from demo.content import BALLARD_SLUG
 from tests.conftest import VIEWPORTS
@@ -52,13 +51,15 @@ def vote_yes_and_check(page, live_server, screenshot, axe, name):
     assert data["total"] == 1 and (yes_json["text"], yes_json["percent"]) == ("Yes", 100)
 
 
-def test_reader_votes_yes_and_keeps_seeing_the_results(live_server, page, screenshot, axe):
-    call_command("load_demo", stdout=None)
+def test_reader_votes_yes_and_keeps_seeing_the_results(
+    load_demo, live_server, page, screenshot, axe
+):
+    load_demo()
     vote_yes_and_check(page, live_server, screenshot, axe, "poll")
 
 
-def test_voting_works_without_javascript(live_server, browser, viewport, screenshot):
-    call_command("load_demo", stdout=None)
+def test_voting_works_without_javascript(load_demo, live_server, browser, viewport, screenshot):
+    load_demo()
     context = browser.new_context(viewport=VIEWPORTS[viewport], java_script_enabled=False)
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -5,7 +5,6 @@ at the bottom of a short page, and nothing fetched from another site."""
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from demo.content import BALLARD_SLUG
 from tests.conftest import VIEWPORTS
@@ -16,8 +15,8 @@ REVIEW = f"/reviews/{BALLARD_SLUG}/"
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=None)
+def demo(load_demo, transactional_db):
+    load_demo()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ heading (never over an error). axe runs on the form as it changes, at 390 and 12
 screenshots go to DESK_SHOTS (test-artifacts/desk by default) as review-form-*.png."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.content import BALLARD_SLUG
 from reviews.models import Profile, Review
@@ -18,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def ballard(transactional_db):
-    call_command("load_demo", stdout=None)
+def ballard(load_demo, transactional_db):
+    load_demo()
     editor = make_user("editor", groups=[EDITORS], is_staff=True, password=PASSWORD)
     Profile.objects.create(user=editor, display_name="Eddie Marsh")
     return Review.objects.get(slug=BALLARD_SLUG)

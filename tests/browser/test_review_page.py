@@ -1,15 +1,16 @@
 """The demo review as a reader sees it in Chromium, on a phone and on a desktop."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.content import BALLARD_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_demo_review_shows_figures_with_captions_and_credits(live_server, page, screenshot):
-    call_command("load_demo", stdout=None)
+def test_demo_review_shows_figures_with_captions_and_credits(
+    load_demo, live_server, page, screenshot
+):
+    load_demo()
     page.goto(f"{live_server.url}/reviews/{BALLARD_SLUG}/")
     assert page.locator("h1").inner_text().startswith("‘Ballard’ Season 1 Review")
     # The review's photos (the season's arc is a figure of its own, drawn, not a photo).
@@ -35,8 +36,8 @@ def test_demo_review_shows_figures_with_captions_and_credits(live_server, page, 
     screenshot(page, "review-demo")
 
 
-def test_home_page_lists_the_demo_reviews(live_server, page, screenshot):
-    call_command("load_demo", stdout=None)
+def test_home_page_lists_the_demo_reviews(load_demo, live_server, page, screenshot):
+    load_demo()
     page.goto(live_server.url)
     assert page.locator("article.card").count() == 8  # five reviews and three episode recaps
     page.locator("article.card a", has_text="Ballard’ Season 1").first.click()

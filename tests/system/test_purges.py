@@ -8,7 +8,6 @@ from contextlib import ExitStack
 
 import pytest
 import requests
-from django.core.management import call_command
 
 from reviews.models import Review
 from tests.conftest import require
@@ -30,10 +29,10 @@ DEMO = "ballard-season-1-review"
 
 
 @pytest.fixture
-def site(production_env, settings):
+def site(load_demo, production_env, settings):
     """(Varnish's URL, the recording second cache, an editor's session on the app)."""
     require(bool(shutil.which("varnishd")), "Varnish (apt-get install varnish varnish-modules)")
-    call_command("load_demo", stdout=None)
+    load_demo()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     make_user("ed", password="an editor's long password", groups=["Editors"], is_staff=True)
     with ExitStack() as stack:
