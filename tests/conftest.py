@@ -212,13 +212,13 @@ def load_demo(settings, _demo_media):
 
     def load() -> None:
         media = Path(settings.MEDIA_ROOT)
-        if _demo_media.is_dir():
+        first = not _demo_media.is_dir()
+        if not first:
             shutil.copytree(_demo_media, media, dirs_exist_ok=True)
-            call_command("load_demo", stdout=None)
-            return
-        before = set(media.rglob("*")) if media.is_dir() else set()
+        media.mkdir(parents=True, exist_ok=True)
+        before = set(media.rglob("*"))
         call_command("load_demo", stdout=None)
-        for path in set(media.rglob("*")) - before if media.is_dir() else ():
+        for path in set(media.rglob("*")) - before if first else ():
             if path.is_file():
                 kept = _demo_media / path.relative_to(media)
                 kept.parent.mkdir(parents=True, exist_ok=True)
