@@ -193,7 +193,9 @@ def test_print_keeps_the_review_and_drops_forms_and_controls(live_server, demo, 
     (SHOTS / "front-review-print.pdf").write_bytes(pdf)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     flat = " ".join(text.split())
-    assert "our verdict" in flat.lower() and "A dependable, well-acted procedural" in flat
+    # Letter-spaced headings come out of a PDF as spaced letters ("OU R VERD ICT").
+    assert "ourverdict" in flat.replace(" ", "").lower()
+    assert "A dependable, well-acted procedural" in flat
     assert "7/10" in flat.replace(" ", "")
     assert "Maggie Q (Renée Ballard) in BALLARD." in flat and "Prime Video" in flat  # captions
     assert f"{live_server.url}{REVIEW}" in flat.replace(" ", "")  # the page's address
