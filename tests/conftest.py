@@ -48,15 +48,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.system)
         if "browser" in names:
             item.add_marker(pytest.mark.browser)
-    # The long files first: pytest-xdist hands out files in this order, so both processes
-    # start on the minute-long browser and server files and the short ones fill the end,
-    # instead of one process finishing a long file alone.
-    # A file keeps its tests together (and its module fixtures started once).
-    rank: dict = {}
-    for item in items:
-        heavy = item.get_closest_marker("system") or item.get_closest_marker("browser")
-        rank[item.path] = min(rank.get(item.path, 1), 0 if heavy else 1)
-    items.sort(key=lambda item: rank[item.path])
 
 
 def require(condition: bool, what: str) -> None:
