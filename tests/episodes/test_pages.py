@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return text_of_html(response.content.decode())
+
+
+def text_of_html(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 class TestRecapPage:
@@ -40,6 +44,21 @@ class TestRecapPage:
         recap = Review.objects.get(pk=recaps[1].pk)
         assert (recap.series_id, recap.season_number) == (episodes[0].series_id, 3)
         assert recap.work_label.endswith("Season 3, Episode 1")
+
+    def test_a_recaps_card_and_search_result_say_episode_recap(self, client):
+        """On its page a recap is an "Episode recap"; its card on the front page and its
+        search result call it that too, not "TV season" like the season's review."""
+        season, _episodes, recaps = make_season(recapped=(1,))
+
+        def kicker_of(html: str, headline: str) -> str:
+            before = html[: html.index(headline)]
+            return text_of_html(before[before.rindex('class="kicker"') :]).strip()
+
+        home = client.get("/").content.decode()
+        assert kicker_of(home, recaps[1].headline).endswith("Episode recap")
+        assert kicker_of(home, season.headline).endswith("TV season")
+        found = client.get("/search/", {"q": "Chapter"}).content.decode()
+        assert kicker_of(found, recaps[1].headline).endswith("Episode recap")
 
     def test_a_recap_is_not_listed_as_a_season(self, client):
         season, _episodes, _recaps = make_season()
