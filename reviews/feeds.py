@@ -55,7 +55,7 @@ class LatestReviewsFeed(Feed):
 
     def item_categories(self, review):
         return (
-            [review.get_work_kind_display()]
+            [review.kind_label]
             + ([review.platform.name] if review.platform else [])
             + ([review.series.name] if review.series else [])
         )

@@ -662,6 +662,11 @@ class Review(models.Model):
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
+    def kind_label(self) -> str:
+        """What a card, a search result or a feed calls it: Episode recap, TV season, Film."""
+        return "Episode recap" if self.episode_id else self.get_work_kind_display()
+
+    @property
     def work_label(self) -> str:
         """BALLARD, Season 1 / BALLARD, Season 1, Episode 4 / OPPENHEIMER (film)."""
         if self.episode_id:

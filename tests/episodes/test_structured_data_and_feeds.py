@@ -65,3 +65,14 @@ def test_recaps_are_in_the_site_feed_the_series_feed_and_the_sitemap(client):
     sitemap = client.get("/sitemap.xml").content.decode()
     for recap in recaps.values():
         assert recap.get_absolute_url() in sitemap
+
+
+def test_the_feed_files_a_recap_under_episode_recap_and_its_season_under_tv_season(client):
+    season, _episodes, recaps = make_season(episodes=1, recapped=(1,))
+    root = ET.fromstring(client.get("/feed/").content)  # noqa: S314 (our own feed)
+    categories = {
+        item.findtext("title"): [c.text for c in item.findall("category")]
+        for item in root.iter("item")
+    }
+    assert categories[recaps[1].headline][0] == "Episode recap"
+    assert categories[season.headline][0] == "TV season"
