@@ -47,11 +47,13 @@ class TestRecapPage:
 
     def test_a_recaps_card_and_search_result_say_episode_recap(self, client):
         """On its page a recap is an "Episode recap"; its card on the front page and its
-        search result call it that too, not "TV season" like the season's review."""
+        search result call it that too, not "TV season" like the season's review (whose
+        own page says "TV season review")."""
         season, _episodes, recaps = make_season(recapped=(1,))
 
-        def kicker_of(html: str, headline: str) -> str:
-            before = html[: html.index(headline)]
+        def kicker_of(html: str, marker: str) -> str:
+            """The text of the last kicker before the tag holding marker."""
+            before = html[: html.rindex("<", 0, html.index(marker))]
             return text_of_html(before[before.rindex('class="kicker"') :]).strip()
 
         home = client.get("/").content.decode()
@@ -59,6 +61,8 @@ class TestRecapPage:
         assert kicker_of(home, season.headline).endswith("TV season")
         found = client.get("/search/", {"q": "Chapter"}).content.decode()
         assert kicker_of(found, recaps[1].headline).endswith("Episode recap")
+        page = client.get(season.get_absolute_url()).content.decode()
+        assert kicker_of(page, 'class="review__headline"').endswith("TV season review")
 
     def test_a_recap_is_not_listed_as_a_season(self, client):
         season, _episodes, _recaps = make_season()
