@@ -114,13 +114,14 @@ def front_chosen() -> tuple[Review | None, list[Review]]:
 def most_discussed(*, days: int = 7, limit: int = MOST_DISCUSSED):
     """Published reviews with the most published comments in the last `days` days.
 
-    Counted from comments alone: nothing about readers is tracked for it.
+    Counted from comments alone: nothing about readers is tracked for it, and a rating
+    given without words is no comment (the review's own heading leaves it out too).
     """
     since = timezone.now() - timedelta(days=days)
     recent = Q(
         comments__status=Comment.Status.PUBLISHED,
         comments__created_at__gte=since,
-    )
+    ) & ~Q(comments__body="")
     return (
         Review.objects.published()
         .annotate(recent_comments=Count("comments", filter=recent))

@@ -148,3 +148,13 @@ class TestMostDiscussed:
     def test_absent_when_nobody_commented_this_week(self):
         make_review()
         assert "Most discussed" not in Client().get("/").content.decode()
+
+    def test_ratings_given_without_words_are_not_counted_as_comments(self):
+        talked, rated = make_review(headline="Talked about"), make_review(headline="Rated")
+        make_comment(talked)
+        for n in range(3):
+            make_comment(rated, name=f"Rater {n}", body="", rating=4)
+        html = Client().get("/").content.decode()
+        listed = html.split("Most discussed this week", 1)[1].split("</section>", 1)[0]
+        assert re.findall(r">(Talked about|Rated)</a>", listed) == ["Talked about"]
+        assert "1 comment<" in listed and "3 comments" not in listed
