@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.models import Comment, Report
+from comments.models import Comment, Notice, Report
 from reviews import revisions, services
 from reviews.models import Profile, Review, ReviewAction
 from tests.factories import give_name, make_review, make_user
@@ -111,6 +111,29 @@ class TestModeratorsDesk:
         assert 'href="/admin/comments/comment/?status__exact=pending"' in html
         assert 'href="/admin/comments/comment/?reported=yes"' in html
         assert "Awaiting review" not in page and "My drafts" not in page
+
+    def test_counts_undecided_notices_of_illegal_content_first(self, client, moderator):
+        comment = Comment.objects.create(
+            review=make_review(), name="C", body="Lies about me", reader="a:5"
+        )
+        for decided_at in (None, timezone.now()):
+            Notice.objects.create(
+                comment=comment,
+                comment_number=comment.pk,
+                category=Notice.Category.DEFAMATION,
+                explanation="It names me and it is false.",
+                name="Dana",
+                email="dana@example.com",
+                decided_at=decided_at,
+            )
+        client.force_login(moderator)
+        page = text(client.get("/admin/"))
+        moderation = page[page.index("Moderation") :]
+        assert moderation.index("1 notice of illegal content to decide") < moderation.index(
+            "held for review"
+        )
+        listed = client.get("/admin/comments/notice/?decided_at__isempty=1")
+        assert listed.status_code == 200 and "1 notice of illegal content" in text(listed)
 
 
 @pytest.mark.parametrize("role", ["writer", "editor", "moderator"])
