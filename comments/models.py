@@ -456,6 +456,11 @@ class Comment(models.Model):
         blank=True,
         help_text="Why it waits (or waited) for a moderator.",
     )
+    held_when_removed = models.BooleanField(
+        default=False,
+        help_text="It was awaiting moderation when it was removed, so restoring it puts it "
+        "back in the queue, not on the page.",
+    )
     notify_replies = models.BooleanField(
         "e-mail replies",
         default=False,

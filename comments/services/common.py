@@ -13,7 +13,7 @@ Action = ModerationAction.Action
 
 #: The fields a moderation action changes; everything else about a comment is the reader's.
 #: Who acted, when and why is recorded only in the moderation log (ModerationAction).
-MODERATION_FIELDS = ["status", "hold_reason"]
+MODERATION_FIELDS = ["status", "hold_reason", "held_when_removed"]
 
 
 def check_moderator(user: AbstractBaseUser) -> None:

@@ -57,7 +57,12 @@ def comment_remove(
         if current.status in (Comment.Status.REMOVED, Comment.Status.DELETED):
             return None
         was = current.status
-        apply_moderation(comment, current, status=Comment.Status.REMOVED)
+        apply_moderation(
+            comment,
+            current,
+            status=Comment.Status.REMOVED,
+            held_when_removed=was == Comment.Status.PENDING,
+        )
         _resolve_reports(current, timezone.now())
         if tell_author:
             decision_notify(comment=current, was=was, reason=reason)
@@ -111,7 +116,9 @@ def comment_pin(*, comment: Comment, by: AbstractBaseUser, pinned: bool) -> bool
 
 
 def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationAction | None:
-    """Put a removed comment back on the page; its rating counts again.
+    """Undo a removal: the comment goes back to where it was, on the page (its rating
+    counts again) or, if it was awaiting moderation when removed, back in the queue: a
+    restore never publishes what nobody approved.
 
     The removal's who/when/why stay where they were recorded, in the moderation log.
     Returns the log entry, or None when the comment was not removed.
@@ -121,7 +128,8 @@ def comment_restore(*, comment: Comment, by: AbstractBaseUser) -> ModerationActi
         current = locked(comment)
         if current.status != Comment.Status.REMOVED:
             return None
-        apply_moderation(comment, current, status=Comment.Status.PUBLISHED)
+        back = Comment.Status.PENDING if current.held_when_removed else Comment.Status.PUBLISHED
+        apply_moderation(comment, current, status=back, held_when_removed=False)
         return log_action(comment=current, action=Action.RESTORE, by=by)
 
 

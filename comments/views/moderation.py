@@ -153,7 +153,7 @@ def remove(request, pk):
     return redirect(_back(request, comment))
 
 
-def _act(request, pk, action: str, service, *, done: str, not_applicable: str):
+def _act(request, pk, action: str, service, *, done, not_applicable: str):
     """Restore and approve: GET confirms, POST calls the service and says what happened."""
     comment = _comment(pk)
     if request.method == "GET":
@@ -162,19 +162,25 @@ def _act(request, pk, action: str, service, *, done: str, not_applicable: str):
         status = comment.get_status_display().lower()
         notify(request, messages.INFO, not_applicable.format(status=status), comment=comment)
     else:
-        notify(request, messages.SUCCESS, done, comment=comment)
+        said = done if isinstance(done, str) else done(comment)
+        notify(request, messages.SUCCESS, said, comment=comment)
     return redirect(_back(request, comment))
 
 
 @moderator_required
 def restore(request, pk):
-    """Put a removed comment back on the page; its rating counts again."""
+    """Undo a removal: back on the page, or back in the queue if it was held."""
     return _act(
         request,
         pk,
         "restore",
         services.comment_restore,
-        done="Comment restored: readers see it again.",
+        done=lambda comment: (
+            "Comment restored: it awaits moderation again, as it did when "
+            "it was removed. Approve it to publish it."
+            if comment.status == Comment.Status.PENDING
+            else "Comment restored: readers see it again."
+        ),
         not_applicable="This comment is not removed ({status}): nothing changed.",
     )
 

@@ -146,6 +146,39 @@ class TestRemoveAndRestore:
         assert "Rated <strong>3</strong> out of 5 stars · 2 ratings" in reader_page
         assert kept.rating == 5
 
+    def test_restoring_a_comment_removed_while_held_puts_it_back_in_the_queue_unpublished(
+        self, client, moderator
+    ):
+        review = make_review()
+        held = make_comment(
+            review, name="Newcomer", body="My first words here.", rating=2, status="pending"
+        )
+        client.force_login(moderator)
+        client.post(url("remove", held), {"reason": "off-topic"})
+        confirm = client.get(url("restore", held)).content.decode()
+        assert "it goes back to the queue" in confirm
+
+        response = client.post(url("restore", held), follow=True)
+        held.refresh_from_db()
+        assert held.status == "pending"
+        assert "it awaits moderation again" in article(response.content.decode(), held)
+        assert "My first words here." not in page(Client(), review)
+        assert review.comments.rating_summary().count == 0
+        assert list(held.moderation_actions.order_by("pk").values_list("action", flat=True)) == [
+            "remove",
+            "restore",
+        ]
+        client.post(url("approve", held))
+        held.refresh_from_db()
+        assert held.status == "published"
+        assert "My first words here." in page(Client(), review)
+
+        # Removed again once published, a restore puts it back on the page.
+        client.post(url("remove", held), {"reason": "spam"})
+        client.post(url("restore", held))
+        held.refresh_from_db()
+        assert held.status == "published"
+
     def test_the_page_comes_back_at_the_comment_with_a_message_inside_it(self, client, moderator):
         thread = make_thread()
         client.force_login(moderator)
