@@ -18,4 +18,11 @@ def reader_upto(context) -> int | None:
 @register.filter
 def spoils(comment, upto: int | None) -> bool:
     """Whether the comment discusses an episode past `upto`."""
-    return bool(upto and comment.episode_number and comment.episode_number > upto)
+    return past(comment.episode_number, upto)
+
+
+@register.filter
+def past(episode_number: int | None, upto: int | None) -> bool:
+    """Whether an episode comes after the one the reader is up to: a reply is folded with
+    the comment it answers (replies carry no episode of their own)."""
+    return bool(upto and episode_number and episode_number > upto)

@@ -92,3 +92,62 @@ class TestTaggedComments:
         html = client.get(review.get_absolute_url()).content.decode()
         assert '<option value="3">Episode 3</option>' in html
         assert "Discusses episode (optional)" in html
+
+
+class TestTheShieldFollowsTheReader:
+    """Links from a shielded page keep the shield, and nothing on it quotes what it folds."""
+
+    def test_sort_reply_and_season_links_keep_upto(self, client, season):
+        review, _episodes, _recaps = season
+        comment = make_comment(review, body="Slow start.", episode_number=1)
+        make_comment(review, name="Ana", body="Loved it.")  # two, so the sort links show
+        html = client.get(f"{review.get_absolute_url()}?upto=2").content.decode()
+        url = review.get_absolute_url()
+        assert f'href="{url}?upto=2&amp;sort=best#comments"' in html
+        assert f'href="{url}?upto=2#comments"' in html  # Newest, the default order
+        assert f'href="{url}?upto=2&amp;reply_to={comment.pk}#comment-form"' in html
+        assert f'href="{review.series.get_absolute_url()}?upto=2"' in html
+        hub = client.get(f"{review.series.get_absolute_url()}?upto=2").content.decode()
+        assert f'href="{url}?upto=2"' in hub
+        plain = client.get(url).content.decode()
+        assert "upto=" not in plain.split('id="comments"', 1)[1]
+
+    def test_the_pages_of_comments_keep_upto(self, client, season, monkeypatch):
+        review, _episodes, _recaps = season
+        monkeypatch.setattr("comments.section.COMMENTS_PER_PAGE", 2)
+        for n in range(3):
+            make_comment(review, name=f"Reader {n}", body=f"Thought {n}.")
+        url = review.get_absolute_url()
+        first = client.get(f"{url}?upto=2").content.decode()
+        assert f'href="{url}?upto=2&amp;comments=2#comments"' in first
+        second = client.get(f"{url}?upto=2&comments=2").content.decode()
+        assert f'href="{url}?upto=2#comments"' in second
+
+    @pytest.mark.parametrize("how", ["episode", "spoiler"])
+    def test_the_reply_form_does_not_quote_a_folded_comment(self, client, season, how):
+        review, _episodes, _recaps = season
+        fields = {"episode_number": 3} if how == "episode" else {"spoiler": True}
+        comment = make_comment(review, name="Marcus", body="The captain did it.", **fields)
+        html = client.get(f"{review.get_absolute_url()}?upto=2&reply_to={comment.pk}")
+        html = html.content.decode()
+        replying = html[html.index('class="comment-form__replying"') :].split("</p>", 1)[0]
+        assert "Marcus" in replying and "not quoted here" in replying
+        assert "The captain did it." not in replying
+
+    def test_a_reply_is_folded_with_the_comment_it_answers(self, client, season):
+        review, _episodes, _recaps = season
+        parent = make_comment(review, body="Episode three's ending!", episode_number=3)
+        make_comment(review, parent=parent, body="The captain was the mole all along.")
+        html = client.get(f"{review.get_absolute_url()}?upto=2").content.decode()
+        assert "<summary>Answers a comment on episode 3</summary>" in html
+        reply = html.split("<summary>Answers a comment on episode 3</summary>", 1)[1]
+        assert reply.split("</details>", 1)[0].count("The captain was the mole") == 1
+        plain = client.get(review.get_absolute_url()).content.decode()
+        assert "Answers a comment on episode" not in plain
+
+    def test_a_comments_own_actions_fragment_keeps_upto_in_its_reply_link(self, client, season):
+        # What a cache that assembles ESI includes under each comment (comments:actions).
+        review, _episodes, _recaps = season
+        comment = make_comment(review, body="Slow start.", episode_number=1)
+        html = client.get(f"/comments/{comment.pk}/actions/?upto=2").content.decode()
+        assert f"?upto=2&amp;reply_to={comment.pk}#comment-form" in html
