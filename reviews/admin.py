@@ -557,7 +557,7 @@ class ReviewAdmin(admin.ModelAdmin):
         changed = [
             str(form.fields[name].label)
             for name in form.changed_data
-            if name not in ("loaded_revision", "save_anyway")
+            if name not in ("loaded_revision", "save_anyway", "replace_scheduled")
         ]
         # What the editor changed, by the fields' data (a form may say it has changed to be
         # saved as it is, as the followers' mailing choice does).

@@ -252,6 +252,13 @@ class ReviewAdminForm(forms.ModelForm):
         help_text="Tick this once you have compared the two, then save again.",
     )
 
+    replace_scheduled = forms.BooleanField(
+        required=False,
+        label="Save anyway",
+        help_text="The scheduled change will still replace the whole review, this save "
+        "included, when it goes live.",
+    )
+
     go_live_at = forms.SplitDateTimeField(
         required=False,
         label="Changes go live at",
@@ -267,6 +274,8 @@ class ReviewAdminForm(forms.ModelForm):
 
     #: The revision saved meanwhile, when the save was refused for it.
     conflict = None
+    #: The scheduled change a save was refused for (_check_scheduled).
+    pending_change = None
     #: Who is saving (ReviewAdmin.get_form sets it): the author of a new review.
     current_user = None
 
@@ -333,6 +342,27 @@ class ReviewAdminForm(forms.ModelForm):
                     code="past",
                 ),
             )
+
+    def _check_scheduled(self, cleaned) -> None:
+        """A scheduled change is the whole review as it will read, so when it goes live
+        it undoes whatever was saved in between: a save now, or another scheduled change.
+        Such a save is refused, everything typed kept, until the editor says they know."""
+        if not self.instance.pk or cleaned.get("replace_scheduled"):
+            return
+        pending = self.instance.scheduled_changes.order_by("go_live_at", "pk").first()
+        if pending is None:
+            return
+        self.pending_change = pending
+        self.add_error(
+            None,
+            ValidationError(
+                "Not saved: a change to this review is scheduled for %(when)s and will "
+                "replace the whole review then, undoing what you save now. Everything you "
+                "typed is still here; see the box at the top of the form.",
+                code="change_pending",
+                params={"when": f"{timezone.localtime(pending.go_live_at):%d %b %Y %H:%M}"},
+            ),
+        )
 
     #: Set when the data is what was posted as the session ended (KeepTypedTextMiddleware).
     returned_after_login = False
@@ -405,6 +435,7 @@ class ReviewAdminForm(forms.ModelForm):
             )
         self._check_byline(cleaned)
         self._check_go_live_at(cleaned)
+        self._check_scheduled(cleaned)
         if self.instance.pk is None or cleaned.get("save_anyway"):
             self._check_content(cleaned)
             return cleaned

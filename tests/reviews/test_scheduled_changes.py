@@ -110,3 +110,42 @@ def test_writers_cannot_cancel(client, editor, writer, live):
     assert client.post(cancel).status_code == 403
     assert ScheduledChange.objects.exists()
     assert Review.objects.get(pk=live.pk).headline == "The embargoed headline"
+
+
+def test_a_save_in_between_is_refused_until_the_editor_knows_the_change_will_undo_it(
+    client, editor, live
+):
+    client.force_login(editor)
+    schedule(client, live, timezone.now() + timedelta(hours=2), headline="The corrected headline")
+    before = len(revisions.revisions_of(live))
+
+    data = open_form(client, live) | {"verdict": "A typo fixed now."}
+    response = client.post(change_url(live), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Not saved: a change to this review is scheduled for" in html
+    assert 'value="A typo fixed now."' in html or ">A typo fixed now.</textarea>" in html
+    cancel = f"/admin/reviews/review/{live.pk}/scheduled/{ScheduledChange.objects.get().pk}/cancel/"
+    assert f'href="{cancel}"' in html and 'name="replace_scheduled"' in html
+    live.refresh_from_db()
+    assert live.verdict != "A typo fixed now." and len(revisions.revisions_of(live)) == before
+    # Another time for another change is refused too: it would undo, or be undone by, this one.
+    again = schedule(client, live, timezone.now() + timedelta(hours=3), verdict="Later words.")
+    assert again.status_code == 200 and ScheduledChange.objects.count() == 1
+
+    # Knowing, the editor saves anyway; the scheduled change still goes live as it was.
+    assert client.post(change_url(live), data | {"replace_scheduled": "on"}).status_code == 302
+    assert reader_sees(live, "A typo fixed now.")
+    services.review_apply_due_changes(now=timezone.now() + timedelta(hours=2, seconds=1))
+    assert reader_sees(live, "The corrected headline")
+
+
+def test_with_the_change_cancelled_a_save_goes_through_as_usual(client, editor, live):
+    client.force_login(editor)
+    schedule(client, live, timezone.now() + timedelta(hours=2), headline="Never shown")
+    client.post(
+        f"/admin/reviews/review/{live.pk}/scheduled/{ScheduledChange.objects.get().pk}/cancel/"
+    )
+    data = open_form(client, live) | {"verdict": "A typo fixed now."}
+    assert client.post(change_url(live), data).status_code == 302
+    assert reader_sees(live, "A typo fixed now.")
