@@ -552,6 +552,15 @@ class ReviewAdmin(admin.ModelAdmin):
         the workflow step."""
         super().save_related(request, form, formsets, change)
         review = form.instance
+        # "Move up" / "Move down" once every row is saved: a section's move takes the
+        # photos placed after it along, which a photo's own form saved later would undo.
+        kind, _, move = request.POST.get(MOVE, "").partition("-")
+        movable = {each._meta.model_name: each for each in (Section, Figure, Credit)}
+        if kind in movable and move.count("-") == 1:
+            pk, direction = move.split("-")
+            services.review_move_row(
+                review=review, model=movable[kind], pk=pk, up=direction == "up"
+            )
         review.refresh_search_document()
         freshness.review_changed(review)
         changed = [
@@ -646,12 +655,6 @@ class ReviewAdmin(admin.ModelAdmin):
                     obj.order = top
                 obj.save()
             formset.save_m2m()
-            move = request.POST.get(MOVE, "")
-            if move.startswith(f"{formset.model._meta.model_name}-"):
-                _, pk, direction = move.rsplit("-", 2)
-                services.review_move_row(
-                    review=form.instance, model=formset.model, pk=pk, up=direction == "up"
-                )
         else:
             super().save_formset(request, form, formset, change)
 

@@ -10,7 +10,7 @@ from reversion.models import Revision
 
 from infra import freshness
 from reviews import tasks
-from reviews.models import Credit, Figure, Review, ReviewAction, ScheduledChange
+from reviews.models import Credit, Figure, Review, ReviewAction, ScheduledChange, Section
 from reviews.revisions import latest_revision, replay, review_save_revision
 
 Action = ReviewAction.Action
@@ -186,9 +186,24 @@ def review_move_row(*, review: Review, model, pk, up: bool) -> None:
         rows = [r for r in rows if r.kind == row.kind]
     index = rows.index(row)
     other = index - 1 if up else index + 1
+    before = list(rows)
     if 0 <= other < len(rows):
         rows[index], rows[other] = rows[other], rows[index]
     for number, each in enumerate(rows, start=1):
         if each.order != number:
             each.order = number
             each.save(update_fields=["order"])
+    if model is Section:
+        _figures_follow_their_sections(review, before, rows)
+
+
+def _figures_follow_their_sections(review: Review, before: list, after: list) -> None:
+    """A photo placed after (or inside) the Nth section stays with that section when the
+    sections are reordered: its position is the section's number, so it is renumbered."""
+    number = {section.pk: place for place, section in enumerate(after, start=1)}
+    for figure in Figure.objects.filter(review=review, position__gte=1):
+        if figure.position <= len(before):
+            moved = number[before[figure.position - 1].pk]
+            if moved != figure.position:
+                figure.position = moved
+                figure.save(update_fields=["position"])

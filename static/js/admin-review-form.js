@@ -152,11 +152,24 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // The sections in the order the lists last named them: a photo placed after (or in)
+  // a section follows that section when it is moved, as the server does for Move up.
+  var last = sectionRows();
+
+  function follow(value, rows) {
+    var parts = value.split(".");
+    var section = last[Number(parts[0]) - 1];
+    var moved = section ? rows.indexOf(section) : -1;
+    if (moved === -1) return value;
+    parts[0] = String(moved + 1);
+    return parts.join(".");
+  }
+
   function update() {
     var rows = sectionRows();
     figures.querySelectorAll("select[name$='-position']").forEach(function (select) {
       if (select.name.indexOf("__prefix__") !== -1) return;
-      var current = select.value || "0";
+      var current = follow(select.value || "0", rows);
       var options = [["0", "Lead photo, under the headline"]];
       rows.forEach(function (row, index) {
         var number = index + 1;
@@ -186,6 +199,7 @@ document.addEventListener("DOMContentLoaded", function () {
         select.appendChild(option);
       });
     });
+    last = rows;
   }
 
   sections.addEventListener("input", update);

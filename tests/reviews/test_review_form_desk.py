@@ -140,6 +140,30 @@ class TestReordering:
         review.refresh_from_db()
         assert review.headline == "Typed too"
 
+    def test_a_photo_stays_with_its_section_when_the_sections_move(self, client, editor):
+        review = make_review(published=False, sections=3)
+        first, second, third = review.sections.all()
+        after_second = make_figure(review, position=2, caption="After the second")
+        inside_third = make_figure(review, position=3, paragraph=0, caption="Inside the third")
+        client.force_login(editor)
+        html = client.get(f"/admin/reviews/review/{review.pk}/change/").content.decode()
+        data = form_data(html, form_id="review_form") | {"_move": f"section-{third.pk}-up"}
+        # The photo's own form is changed in the same save: its caption, not its place.
+        index = next(k for k, v in data.items() if v == "After the second").split("-")[1]
+        data[f"figures-{index}-caption"] = "Still after the second"
+        response = client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+        assert response.status_code == 302
+        assert [s.pk for s in review.sections.all()] == [first.pk, third.pk, second.pk]
+        after_second.refresh_from_db()
+        inside_third.refresh_from_db()
+        assert (after_second.position, after_second.caption) == (3, "Still after the second")
+        assert (inside_third.position, inside_third.paragraph) == (2, 0)
+        page = client.get(review.get_preview_url()).content.decode()
+        assert page.index(second.heading) < page.index("Still after the second")
+        assert (
+            page.index(third.heading) < page.index("Inside the third") < page.index(second.heading)
+        )
+
     def test_move_down_of_the_last_credit_changes_nothing(self, client, editor):
         review = make_review(published=False)
         one = review.credits.create(person="A", role="X", order=1)
