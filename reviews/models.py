@@ -1117,12 +1117,17 @@ class Profile(models.Model):
         return self.display_name or self.user.get_username()
 
     def save(self, *args, **kwargs):
-        # The author page follows the display name; the old address keeps working only
-        # through the username redirect, so a rename is rare and worth the new address.
+        # The author page follows the display name; the address it had before answers
+        # 301 to the new one (FormerCriticSlug), so links to it keep working.
+        before = Profile.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         self.slug = unique_critic_slug(self.display_name, exclude=self.user_id)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
+        if before and before != self.slug:
+            FormerCriticSlug.objects.update_or_create(
+                slug=before, defaults={"user_id": self.user_id}
+            )
 
     @property
     def portrait_url(self) -> str:
@@ -1135,6 +1140,18 @@ class Profile(models.Model):
 
     def file_names(self) -> set[str]:
         return {self.portrait.name, *(r["name"] for r in self.portrait_renditions)} - {""}
+
+
+class FormerCriticSlug(models.Model):
+    """An author page address a critic had before their display name changed."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="former_critic_slugs"
+    )
+
+    def __str__(self):
+        return self.slug
 
 
 def profile_of(user) -> Profile | None:

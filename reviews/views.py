@@ -173,14 +173,17 @@ def _critic_at(slug: str):
 def author_detail(request, slug):
     """A critic's page, at a slug of their display name.
 
-    An old address by login name answers 301 to the new one, so links keep working and
-    no page shows a login name in its address.
+    An old address, by login name or by a display name since changed, answers 301 to the
+    new one, so links keep working and no page shows a login name in its address.
     """
     author = _critic_at(slug)
     if author is None:
+        published = Review.objects.published()
         old = (
             get_user_model()
-            .objects.filter(username=slug, reviews__in=Review.objects.published())
+            .objects.filter(
+                Q(username=slug) | Q(former_critic_slugs__slug=slug), reviews__in=published
+            )
             .first()
         )
         if old is None or critic_slug(old) == slug:

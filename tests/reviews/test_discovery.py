@@ -8,7 +8,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from reviews.models import Genre, Platform, Section
-from tests.factories import make_credit, make_figure, make_review, make_user, saved_by_an_editor
+from tests.factories import (
+    give_name,
+    make_credit,
+    make_figure,
+    make_review,
+    make_user,
+    saved_by_an_editor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +125,27 @@ class TestBrowsing:
             assert "Unfinished draft" not in html and "Salt Flats" not in html, url
         old = client.get("/authors/dana/")  # the address by login name, before display names
         assert old.status_code == 301 and old["Location"] == "/authors/dana-whitfield/"
+
+    def test_a_critics_old_address_answers_301_after_their_display_name_changes(
+        self, client, catalogue
+    ):
+        critic = make_user("wren")
+        give_name(critic, "Wren Hale")
+        review = catalogue["ballard"]
+        review.author = critic
+        review.save()
+        assert client.get("/authors/wren-hale/").status_code == 200
+        give_name(critic, "Wren A. Hale")
+        assert client.get("/authors/wren-a-hale/").status_code == 200
+        old = client.get("/authors/wren-hale/")
+        assert old.status_code == 301 and old["Location"] == "/authors/wren-a-hale/"
+        # Another critic who takes the name later gets the address.
+        other = make_user("other")
+        give_name(other, "Wren Hale")
+        catalogue["other"].author = other
+        catalogue["other"].save()
+        taken = client.get("/authors/wren-hale/")
+        assert taken.status_code == 200 and "Reviews by Wren Hale" in taken.content.decode()
 
     def test_unknown_genre_or_an_account_without_reviews_is_404(self, client, reader):
         assert client.get("/genres/nope/").status_code == 404
