@@ -143,22 +143,38 @@ class MailingInline(admin.StackedInline):
         if field is not None:
             reach = services.mailing_reach(obj) if obj is not None else _site_followers()
             field.label = "E-mail followers"
+            addresses = f"the {reach} address{'es' if reach != 1 else ''}"
             field.help_text = (
-                f"When it goes live, e-mail the {reach} address{'es' if reach != 1 else ''} "
-                "following this review's series, critic or the whole site (once: a "
-                "correction never sends it again). Untick for a correction."
+                f"Tick to e-mail {addresses} following this review's series, critic or the "
+                "whole site when you save (once: it is live already). Left unticked, nobody "
+                "is e-mailed: right for a correction."
+                if obj is not None and obj.is_live
+                else f"When it goes live, e-mail {addresses} following this review's "
+                "series, critic or the whole site (once: a correction never sends it "
+                "again). Untick for a correction."
             )
             # A review that is live already: a save is a correction, so off by default.
             field.initial = obj is None or not obj.is_live
         return formset
 
-    def get_readonly_fields(self, request, obj=None):
-        if (
+    @staticmethod
+    def _started(obj) -> bool:
+        return (
             obj is not None
             and Mailing.objects.filter(review=obj, started_at__isnull=False).exists()
-        ):
-            return ["send", "sent"]
-        return self.readonly_fields
+        )
+
+    # Once sent, the choice is history: said in words rather than as a ticked box beside
+    # the model's help text for the unticked case.
+    def get_fields(self, request, obj=None):
+        return ["decision", "sent"] if self._started(obj) else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["decision", "sent"] if self._started(obj) else self.readonly_fields
+
+    @admin.display(description="E-mail followers")
+    def decision(self, mailing):
+        return "Yes: its followers were e-mailed when it went live (never again)."
 
     @admin.display(description="Sent")
     def sent(self, mailing):
@@ -175,7 +191,8 @@ class MailingInline(admin.StackedInline):
             first=Min("sent_at"),
             last=Max("sent_at"),
         )
-        started = timezone.localtime(mailing.started_at).strftime("%d %b %Y %H:%M")
+        local = timezone.localtime(mailing.started_at)
+        started = f"{local.day} {local:%b %Y, %H:%M}"  # as the admin's other dates read
         return format_html(
             "Started {} for {} address(es): <strong>{} sent</strong>, {} failed, {} waiting.",
             started,

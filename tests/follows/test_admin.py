@@ -110,6 +110,20 @@ class TestOnTheReviewsPage:
         html = change_page(client, review)
         assert "for 3 address(es): <strong>2 sent</strong>, 1 failed, 0 waiting." in html
         assert Mailing.objects.get(review=review).started_at
+        # The choice is history now, said in words, not the unticked case's help text.
+        assert "followers were e-mailed when it went live" in html
+        assert "Off: the editor chose not to" not in html and 'name="mailing-0-send"' not in html
+        # A save (a correction) keeps the mailing as it was.
+        assert save(client, review, standfirst="Corrected.").status_code == 302
+        assert Mailing.objects.get(review=review).recipients == 3
+
+    def test_a_live_review_never_mailed_says_a_tick_sends_it_on_save(self, client, editor, series):
+        followers(2, kind=Follow.Kind.SERIES, series=series)
+        live = make_review(series=series, published_at=timezone.now() - timedelta(days=9))
+        client.force_login(editor)
+        html = change_page(client, live)
+        assert "Tick to e-mail the 2 addresses following" in html and "when you save" in html
+        assert "When it goes live" not in html
 
 
 class TestFollowersList:
