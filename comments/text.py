@@ -15,8 +15,11 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-#: Zero-width characters, directional marks and overrides, and the byte-order mark.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: Zero-width space, directional marks and overrides, and the byte-order mark.
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: The zero-width joiner and non-joiner shape emoji (a family, a rainbow flag) and scripts
+#: such as Persian and the Indic ones: kept between two visible characters, removed elsewhere.
+JOINERS = re.compile("[\u200c\u200d]+")
 #: C0 and C1 control characters other than tab, newline and carriage return.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -34,14 +37,23 @@ def clean(value: str) -> str:
             "Remove the control characters (such as NUL) from this text; they cannot be posted.",
             code="control_characters",
         )
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", INVISIBLE.sub("", value)).strip()
+    value = INVISIBLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return unicodedata.normalize("NFC", _joiners_between_letters(value)).strip()
+
+
+def _joiners_between_letters(value: str) -> str:
+    def keep(found: re.Match) -> str:
+        before = value[found.start() - 1 : found.start()]
+        after = value[found.end() : found.end() + 1]
+        return found.group()[0] if before.strip() and after.strip() else ""
+
+    return JOINERS.sub(keep, value)
 
 
 def find_word(text: str, terms) -> str | None:
     """The first of these words or phrases (casefolded) that the text holds as whole
     words, in any case; NFKC folds lookalikes such as full-width letters first."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = JOINERS.sub("", unicodedata.normalize("NFKC", text)).casefold()
     for term in terms:
         if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", folded):
             return term

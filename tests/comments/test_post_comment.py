@@ -79,6 +79,17 @@ class TestPostingAComment:
         assert comment.name == "Amélie" and len(comment.name) == 6
         assert comment.body == "Good evil show"
 
+    def test_joiners_inside_emoji_and_words_are_kept_and_stray_ones_removed(self, client):
+        family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man, woman, girl: one emoji
+        persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645"  # "I want", with a non-joiner
+        post(client, make_review(), body=f"Watched with my {family} \u200d {persian}\u200d")
+        assert Comment.objects.get().body == f"Watched with my {family}  {persian}"
+
+    def test_a_joiner_does_not_hide_a_held_word(self, client, settings):
+        settings.COMMENT_BLOCKLIST = ["casino"]
+        post(client, make_review(), body="Best ca\u200dsino bonus here")
+        assert Comment.objects.get().status == Comment.Status.PENDING
+
     def test_reloading_the_post_address_goes_back_to_the_comments(self, client):
         review = make_review()
         response = client.get(post_url(review))

@@ -107,7 +107,7 @@ class TestHomePageRating:
         html = client.get("/").content.decode()
         assert (
             'Readers <span class="readers-line__star" aria-hidden="true">★</span>'
-            '<span class="visually-hidden">rate it</span> <strong>4.3</strong>'
+            '<span class="visually-hidden"> average</span> <strong>4.3</strong>'
             '<span class="visually-hidden"> out of 5</span> · 3 ratings'
         ) in html
         cards = {c.split("</h2>")[0]: c for c in html.split('<article class="card')[1:]}
