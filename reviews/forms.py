@@ -237,6 +237,12 @@ def byline_refusal(author, publisher) -> str:
     )
 
 
+def _day_and_time(moment) -> str:
+    """ "7 Dec 2026, 15:02", as the form's boxes write a time."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
 class ReviewAdminForm(forms.ModelForm):
     """The review form, refusing a save made from a page opened before someone else's save.
 
@@ -360,7 +366,7 @@ class ReviewAdminForm(forms.ModelForm):
                 "replace the whole review then, undoing what you save now. Everything you "
                 "typed is still here; see the box at the top of the form.",
                 code="change_pending",
-                params={"when": f"{timezone.localtime(pending.go_live_at):%d %b %Y %H:%M}"},
+                params={"when": _day_and_time(pending.go_live_at)},
             ),
         )
 

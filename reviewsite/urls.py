@@ -13,7 +13,7 @@ from reviewsite import views
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
-admin.site.index_title = "Write, publish and moderate"
+admin.site.index_title = "Your desk"  # what needs you, by what your account may do
 
 handler500 = "reviewsite.views.server_error"
 
