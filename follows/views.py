@@ -47,11 +47,20 @@ def follow(request):
     """Ask for a confirmation link, then to the thank-you page (POST-redirect-GET).
 
     Templates: follows/newsletter.html when the form is refused (400), with the address kept
-    Context: form
+    and the series or critic it was for named
+    Context: form, following
     """
     form = FollowForm(request.POST)
     if not form.is_valid():
-        return render(request, "follows/newsletter.html", {"form": form}, status=400)
+        data = form.cleaned_data
+        what, series, critic = data.get("what"), data.get("series"), data.get("critic")
+        following = (
+            services.describe(kind=what, series=series, critic=critic)
+            if (what == Follow.Kind.SERIES and series) or (what == Follow.Kind.CRITIC and critic)
+            else None
+        )
+        context = {"form": form, "following": following}
+        return render(request, "follows/newsletter.html", context, status=400)
     wait = hit("follow-ip", client_ip(request))
     if wait:
         return too_many_requests(

@@ -84,6 +84,24 @@ class TestPostingIt:
         assert "Enter a valid email address." in html and 'value="not an address"' in html
         assert not MailAddress.objects.exists()
 
+    @pytest.mark.parametrize("page", ["series hub", "author page"])
+    def test_a_bad_address_from_a_series_or_critic_page_keeps_what_it_was_for(
+        self, ballard, smtp, page
+    ):
+        browser = Client()
+        what = "series" if page == "series hub" else "critic"
+        response = follow(browser, pages(ballard)[page], "ana@example", what=what)
+        assert response.status_code == 400
+        html = response.content.decode()
+        named = "the series Ballard" if what == "series" else "reviews by Eddie Marsh"
+        assert f'<h1 class="page-title">Follow {named}</h1>' in html
+        assert "eddie" not in html  # the critic is named by id, never by login name
+        data = form_data(html, "follow-form") | {"email": "ana@example.com"}
+        again = browser.post("/follow/", data, HTTP_SEC_FETCH_SITE="same-origin")
+        assert again.status_code == 302, again.content.decode()
+        run_worker(smtp)
+        assert named in smtp.messages_to("ana@example.com")[-1].part("text/plain")
+
     def test_the_honeypot_refuses_and_stores_nothing(self, ballard):
         response = follow(Client(), "/newsletter/", "bot@example.com", website="http://spam")
         assert response.status_code == 400
