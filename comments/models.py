@@ -361,9 +361,10 @@ class CommentQuerySet(models.QuerySet):
         return tops
 
     def name_last_used_by(self, reader: str | None) -> str | None:
-        """The name this reader signed their latest published comment with, on any review:
-        the comment form offers it again (the page of a reader with an id is never shared).
-        Held and removed comments are left out: their page shows nothing of them."""
+        """The name this reader signed their latest comment with, on any review, published or
+        awaiting moderation (its author sees it, marked "Awaiting review"): the comment
+        form offers it again (the page of a reader with an id is never shared). Removed
+        comments are left out: the name may be why."""
         if not reader:
             return None
         return self.names_signed_by(reader).values_list("name", flat=True).first()
@@ -371,8 +372,9 @@ class CommentQuerySet(models.QuerySet):
     def names_signed_by(self, reader: str):
         """name_last_used_by's rows, latest first: also a subquery (comments:form)."""
         return (
-            self.published()
-            .filter(reader=reader)
+            self.filter(
+                reader=reader, status__in=[Comment.Status.PUBLISHED, Comment.Status.PENDING]
+            )
             .exclude(RATING_ALONE)
             .order_by("-created_at")
             .values("name")

@@ -112,9 +112,17 @@ def test_after_moderating_the_page_returns_with_that_comments_controls_open(clie
     assert '<details class="comment__moderate">' in theirs
 
 
-def test_a_held_comments_name_is_not_offered_back(client):
+def test_a_held_comments_name_is_offered_back_to_its_author_only(client, settings):
+    settings.COMMENT_PREMODERATE = 1  # a newcomer's first comment waits
     review = make_review()
-    links = "https://a.example https://b.example https://c.example"
-    post(client, review, name="Linky", body=f"See {links}")
+    post(client, review, name="First Timer")
     assert Comment.objects.get().status == "pending"
-    assert 'value="Linky"' not in section(client, make_review())
+    assert 'name="name" value="First Timer"' in section(client, make_review())
+    assert 'value="First Timer"' not in section(Client(), make_review())
+
+
+def test_a_removed_comments_name_is_not_offered_back(client):
+    review = make_review()
+    post(client, review, name="Rude Name")
+    Comment.objects.update(status=Comment.Status.REMOVED)
+    assert 'value="Rude Name"' not in section(client, make_review())
