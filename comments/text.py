@@ -18,7 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 #: Zero-width space, directional marks and overrides, and the byte-order mark.
 INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 #: The zero-width joiner and non-joiner shape emoji (a family, a rainbow flag) and scripts
-#: such as Persian and the Indic ones: kept between two visible characters, removed elsewhere.
+#: such as Persian and the Indic ones: kept between two visible characters one of which is
+#: such (from Hebrew, U+0590, on; not Latin Extended Additional), removed elsewhere.
 JOINERS = re.compile("[\u200c\u200d]+")
 #: C0 and C1 control characters other than tab, newline and carriage return.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -42,10 +43,14 @@ def clean(value: str) -> str:
 
 
 def _joiners_between_letters(value: str) -> str:
+    def joins(char: str) -> bool:
+        return ord(char) >= 0x0590 and not 0x1E00 <= ord(char) <= 0x1EFF
+
     def keep(found: re.Match) -> str:
         before = value[found.start() - 1 : found.start()]
         after = value[found.end() : found.end() + 1]
-        return found.group()[0] if before.strip() and after.strip() else ""
+        shaped = before.strip() and after.strip() and (joins(before) or joins(after))
+        return found.group()[0] if shaped else ""
 
     return JOINERS.sub(keep, value)
 
