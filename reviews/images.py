@@ -195,7 +195,7 @@ def plan_renditions(prepared: PreparedImage) -> list[Rendition]:
     Widths wider than the original are skipped and the original's own width is added
     instead, so a small photo is never upscaled.
     """
-    widths = [w for w in RENDITION_WIDTHS if w < prepared.width] or [prepared.width]
+    widths = [w for w in RENDITION_WIDTHS if w <= prepared.width] or [prepared.width]
     if prepared.width < RENDITION_WIDTHS[-1] and prepared.width not in widths:
         widths.append(prepared.width)
     return [

@@ -119,6 +119,12 @@ def test_small_photo_is_never_upscaled(client, review):
     assert [r["width"] for r in Figure.objects.get().renditions] == [480, 640]
 
 
+@pytest.mark.parametrize(("width", "widths"), [(1200, [480, 800, 1200]), (800, [480, 800])])
+def test_a_photo_exactly_a_renditions_width_gets_that_rendition(client, review, width, widths):
+    post_figure(client, review, upload("exact.jpg", image_bytes(size=(width, 600))))
+    assert [r["width"] for r in Figure.objects.get().renditions] == widths
+
+
 def test_deleting_a_figure_no_revision_uses_deletes_its_files(
     client, review, django_capture_on_commit_callbacks
 ):
