@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,7 +27,29 @@ def _choice_only(formfield):
     return formfield
 
 
+class PickFormSet(BaseInlineFormSet):
+    """The picks, each review once and never the lead (shown first already), said in an
+    editor's words rather than the database's."""
+
+    def get_unique_error_message(self, unique_check):
+        return "Each review can be picked once: the same review is in two rows."
+
+    def clean(self):
+        super().clean()
+        lead = (self.data.get("lead") or "").strip()
+        for form in self.forms:
+            review = form.cleaned_data.get("review") if hasattr(form, "cleaned_data") else None
+            if review is None or form.cleaned_data.get("DELETE"):
+                continue
+            if lead and str(review.pk) == lead:
+                form.add_error(
+                    "review", "This is the lead, shown first already: pick another review."
+                )
+                raise ValidationError("The lead cannot also be a pick.", code="lead_picked")
+
+
 class FrontPickInline(admin.TabularInline):
+    formset = PickFormSet
     model = FrontPick
     fields = ["review", "order", "move"]
     readonly_fields = ["move"]
@@ -91,6 +116,18 @@ class FrontPageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         freshness.front_page_changed()
+
+    def save_formset(self, request, form, formset, change):
+        # A new pick left at order 0 goes after the others, in the order typed.
+        picks = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            gone.delete()
+        last = form.instance.picks.aggregate(m=Max("order"))["m"] or 0
+        for pick in picks:
+            if pick.pk is None and pick.order == 0:
+                last += 1
+                pick.order = last
+            pick.save()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

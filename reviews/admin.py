@@ -702,7 +702,13 @@ class LabelAdmin(admin.ModelAdmin):
             freshness.review_changed(*obj.reviews.all())
 
 
+class EpisodeFormSet(forms.BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        return "Each episode is listed once: two rows have the same season and episode number."
+
+
 class EpisodeInline(admin.TabularInline):
+    formset = EpisodeFormSet
     model = Episode
     extra = 1
     fields = ["season_number", "number", "title", "first_aired", "platform"]

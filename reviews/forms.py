@@ -277,6 +277,12 @@ class ReviewAdminForm(forms.ModelForm):
     class Meta:
         model = Review
         fields: list[str] = []  # ReviewAdmin's fieldsets choose them
+        error_messages = {
+            "slug": {
+                "unique": "Another review already has this address. Change the slug (or, "
+                "with the slug left empty, the headline)."
+            }
+        }
 
     #: The revision saved meanwhile, when the save was refused for it.
     conflict = None

@@ -45,7 +45,8 @@ def test_the_same_episode_number_twice_is_refused_with_a_message(client, editor)
     assert response.status_code == 200
     html = response.content.decode()
     errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
-    assert any("duplicate" in e for e in errors), errors
+    assert any("Each episode is listed once" in e for e in errors), errors
+    assert "season_number" not in html.split('id="series_form"')[1].split("<table")[0]
     assert Episode.objects.filter(series=series).count() == 1
 
 

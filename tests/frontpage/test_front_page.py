@@ -104,6 +104,28 @@ class TestEditorsChoose:
         page = desk.get(CHANGE).content.decode()
         assert "Out now" in page and "Secret draft" not in page
 
+    def test_the_lead_as_a_pick_or_a_pick_twice_is_refused_in_words(self, desk):
+        lead, pick = make_review(headline="Lead"), make_review(headline="Pick")
+        response = save_front(desk, lead=lead, picks=[pick, lead])
+        assert response.status_code == 200
+        assert "This is the lead, shown first already: pick another review." in (
+            response.content.decode()
+        )
+        twice = save_front(desk, picks=[pick, pick])
+        assert twice.status_code == 200
+        assert "Each review can be picked once" in twice.content.decode()
+        assert FrontPick.objects.count() == 0
+
+    def test_a_new_pick_left_at_order_zero_goes_last(self, desk):
+        a, b, c = (make_review(headline=h) for h in ("A", "B", "C"))
+        save_front(desk, picks=[a, b])
+        html = desk.get(CHANGE).content.decode()
+        data = form_data(html, "frontpage_form")
+        data |= {"picks-TOTAL_FORMS": "3", "picks-2-front": "1", "picks-2-review": str(c.pk)}
+        data["picks-2-order"] = "0"
+        assert desk.post(CHANGE, data).status_code == 302
+        assert headlines(Client().get("/").content.decode(), "front-picks") == ["A", "B", "C"]
+
     def test_at_most_six_picks(self, desk):
         reviews = [make_review(headline=f"Pick {n}") for n in range(7)]
         response = save_front(desk, picks=reviews)

@@ -55,7 +55,8 @@ def test_a_review_saved_without_a_slug_gets_its_address_from_the_headline(client
     )
     # A second review with that headline is told the address is taken, its text kept.
     again = client.post("/admin/reviews/review/add/", data).content.decode()
-    assert "already exists" in again and "One paragraph." in again
+    assert "Another review already has this address" in again and "One paragraph." in again
+    assert "Review with this Slug" not in again
     assert Review.objects.filter(headline="Bosch: Legacy Season 3 Review").count() == 1
 
 
