@@ -70,6 +70,15 @@ def review_checks(review: Review, *, sections=None, figures=None) -> list[Findin
     for number, (prefix, figure) in enumerate(figures, start=1):
         if not figure.alt_text.strip():
             found.append(Finding(f"Photo {number} has no alt text.", f"id_{prefix}-alt_text"))
+        if figure.position > len(sections):
+            found.append(
+                Finding(
+                    f"Photo {number} is placed after section {figure.position}, but there "
+                    f"{'is' if len(sections) == 1 else 'are'} {len(sections)}: readers see "
+                    "it after the last one.",
+                    f"id_{prefix}-position",
+                )
+            )
     for number, (prefix, section) in enumerate(sections, start=1):
         for link in _LINK.findall(section.body):
             if not _answers(link):

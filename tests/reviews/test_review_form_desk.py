@@ -115,6 +115,19 @@ class TestContentChecks:
         assert "links to /," not in panel
         assert '<a href="#id_poll-0-question">The poll has no question.' in panel
 
+    def test_a_photo_placed_after_a_section_the_review_lacks_is_named(self, client, editor):
+        review = make_review(published=False, sections=1)
+        make_figure(review, position=0)
+        make_figure(review, position=7, alt_text="The cast.")
+        client.force_login(editor)
+        html = client.get(f"/admin/reviews/review/{review.pk}/change/").content.decode()
+        panel = html.split('id="content-checks-title"')[1].split("</section>")[0]
+        assert (
+            '<a href="#id_figures-1-position">Photo 2 is placed after section 7, but there is '
+            "1: readers see it after the last one." in panel
+        )
+        assert "The cast." in client.get(review.get_preview_url()).content.decode()
+
     def test_a_review_with_nothing_to_look_at_says_so(self, client, editor):
         review = make_review(published=False)
         make_figure(review, position=0)
