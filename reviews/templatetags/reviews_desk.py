@@ -7,7 +7,14 @@ the desk costs the same however many reviews there are (tests/reviews/test_desk.
 from django import template
 from django.urls import reverse
 
-from reviews.models import PUBLISH, Review, ReviewAction, ScheduledChange, has_a_name
+from reviews.models import (
+    PUBLISH,
+    Review,
+    ReviewAction,
+    ScheduledChange,
+    display_name,
+    has_a_name,
+)
 
 register = template.Library()
 
@@ -71,6 +78,12 @@ def review_desk(context) -> dict:
             "add_url": reverse("admin:reviews_review_add"),
         }
     return {"role": None}
+
+
+@register.simple_tag
+def greeting_name(user) -> str:
+    """The admin greets staff by the name readers know them by, not their login name."""
+    return display_name(user)
 
 
 @register.inclusion_tag("admin/reviews/includes/awaiting_link.html", takes_context=True)

@@ -278,3 +278,12 @@ class TestListsThatRead:
         html = client.get("/admin/reviews/review/add/").content.decode()
         assert not re.search(r"\b[A-Z]+_[A-Z_]+\b", text(client.get("/admin/reviews/review/add/")))
         assert "REVIEWSITE_" not in html
+
+
+def test_the_admin_greets_staff_by_their_byline_and_has_the_sites_icon(client, moderator):
+    give_name(moderator, "Morgan Lee")
+    client.force_login(moderator)
+    html = client.get("/admin/").content.decode()
+    assert "Welcome, <strong>Morgan Lee</strong>." in html
+    assert moderator.get_username() not in html.split('id="user-tools"')[1].split("</div>")[0]
+    assert 'rel="icon" href="/static/img/favicon.svg"' in html
