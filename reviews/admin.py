@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, Q
 from django.http import Http404, QueryDict
@@ -458,13 +459,28 @@ class ReviewAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "series" and not request.user.has_perm("reviews.add_series"):
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # No "+" beside the list for them: say who adds a show instead.
+            field.help_text = field.help_text.replace(
+                "Pick it, or add it with +.", "Pick it; an editor adds a show that is not listed."
+            )
+            return field
         if db_field.name != "author":
             return super().formfield_for_foreignkey(db_field, request, **kwargs)
-        # A list of the staff and past authors, by name: editors may not browse user
-        # accounts, so a raw-id lookup of users was a dead end for them.
+        # A list of the staff who may write reviews and past authors, by name: editors may
+        # not browse user accounts, so a raw-id lookup of users was a dead end for them.
+        # Moderators, who write none, are not offered.
+        writes = Q(codename="add_review", content_type__app_label="reviews")
+        may_write = Permission.objects.filter(writes)
         kwargs["queryset"] = (
             get_user_model()
-            .objects.filter(Q(is_staff=True) | Q(reviews__isnull=False))
+            .objects.filter(
+                Q(is_staff=True, is_superuser=True)
+                | Q(is_staff=True, groups__permissions__in=may_write)
+                | Q(is_staff=True, user_permissions__in=may_write)
+                | Q(reviews__isnull=False)
+            )
             .select_related("profile")
             .distinct()
             .order_by("first_name", "last_name", "username")

@@ -102,20 +102,23 @@ class TestEditorWritesAndPublishes:
         html = client.get(ADD_URL).content.decode()
         assert "as in /reviews/ballard-season-1-review/." in html
 
-    def test_editor_picks_the_author_by_name_from_the_staff(self, client, editor, moderator):
+    def test_editor_picks_the_author_by_name_from_the_staff_who_write(
+        self, client, editor, writer, moderator
+    ):
         from django.contrib.auth import get_user_model
 
-        moderator.first_name, moderator.last_name = "Dana", "Whitfield"
-        moderator.save()
+        writer.first_name, writer.last_name = "Dana", "Whitfield"
+        writer.save()
         get_user_model().objects.create_user("a-reader")
         client.force_login(editor)
         html = client.get(ADD_URL).content.decode()
         authors = form_options(html, "author")
-        assert authors[str(moderator.pk)] == "Dana Whitfield (moderator)"
+        assert authors[str(writer.pk)] == f"Dana Whitfield ({writer.username})"
         assert editor.username in authors.values()
         assert "a-reader" not in authors.values()  # readers' accounts are not offered
+        assert str(moderator.pk) not in authors  # moderators write no reviews
         assert "/admin/auth/user/" not in html  # no lookup an editor may not open
-        response = client.post(ADD_URL, filled_add_form(client, author=str(moderator.pk)))
+        response = client.post(ADD_URL, filled_add_form(client, author=str(writer.pk)))
         assert response.status_code == 302
         assert Review.objects.get().byline == "Dana Whitfield"
 

@@ -168,6 +168,13 @@ class TestEditor:
             "/admin/reviews/series/add/", {"name": "Slow Horses", "slug": "slow-horses"}
         )
         assert added.status_code == 302 and Series.objects.filter(slug="slow-horses").exists()
+        assert "or add it with +" in form
+
+    def test_a_writer_without_the_plus_is_told_an_editor_adds_a_show(self, client, writer):
+        client.force_login(writer)
+        form = client.get("/admin/reviews/review/add/").content.decode()
+        assert 'id="add_id_series"' not in form and "add it with +" not in form
+        assert "an editor adds a show that is not listed" in form
 
 
 class TestDemo:
