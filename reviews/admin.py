@@ -260,6 +260,14 @@ class ReviewAdmin(admin.ModelAdmin):
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and self._someone_elses(request, unquote(object_id)):
+            # Not "doesn't exist. Perhaps it was deleted?": it exists, and is not theirs.
+            self.message_user(
+                request,
+                "That review is another writer's: you can open your own reviews only.",
+                messages.WARNING,
+            )
+            return redirect("admin:reviews_review_changelist")
         typed = take_typed_text(request) if request.method == "GET" else None
         if typed is not None:
             # What was posted as the session ended, shown bound and refused (the form
@@ -299,6 +307,15 @@ class ReviewAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def _someone_elses(self, request, object_id: str) -> bool:
+        """A review that exists but is outside this user's list (a writer's, not theirs)."""
+        if request.user.has_perm(PUBLISH) or not object_id.isdigit():
+            return False
+        return (
+            Review.objects.filter(pk=object_id).exists()
+            and not self.get_queryset(request).filter(pk=object_id).exists()
+        )
 
     def _review_or_404(self, request, object_id, *, change=False) -> Review:
         if not self.has_view_or_change_permission(request):

@@ -97,7 +97,10 @@ def test_writer_sees_and_edits_only_their_own_drafts(client, writer, editor):
     client.force_login(writer)
     listing = client.get(LIST).content.decode()
     assert "My own draft" in listing and "Editor&#x27;s draft" not in listing
-    assert client.get(change_url(theirs)).status_code == 302  # "doesn't exist" for them
+    refused = client.get(change_url(theirs), follow=True)
+    assert refused.redirect_chain[0][1] == 302 and refused.request["PATH_INFO"] == LIST
+    said = refused.content.decode()
+    assert "another writer" in said and "Perhaps it was deleted" not in said
     before = theirs.headline
     client.post(change_url(theirs), {"headline": "Hijacked"})
     theirs.refresh_from_db()
