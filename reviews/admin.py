@@ -310,7 +310,11 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def _someone_elses(self, request, object_id: str) -> bool:
         """A review that exists but is outside this user's list (a writer's, not theirs)."""
-        if request.user.has_perm(PUBLISH) or not object_id.isdigit():
+        if (
+            request.user.has_perm(PUBLISH)
+            or not self.has_view_or_change_permission(request)  # 403, as for any page
+            or not object_id.isdigit()
+        ):
             return False
         return (
             Review.objects.filter(pk=object_id).exists()
