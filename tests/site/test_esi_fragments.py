@@ -303,4 +303,4 @@ class TestAReadersOwnParts:
         assert "You rated this review 5 stars." in html and 'name="rating"' not in html
         assert "It will count once your comment is published." in html
         assert "Your first comment is read by a moderator before it appears" in html
-        assert 'value="Ines Moreau"' not in html  # held: no name is offered from it
+        assert 'value="Ines Moreau"' in html  # held, and its author sees it: their name
