@@ -33,6 +33,7 @@ from comments.models import (
 from comments.services import MODERATE, PIN, is_newcomer
 from infra import httpcache
 from readers.identity import reader_id
+from reviews.episodes import keep_upto, parse_upto
 from reviews.models import Review
 
 #: The kinds own_and_reported() gives a comment the reader reported or reacted to (not
@@ -228,7 +229,9 @@ def section_context(
     # greet a returning reader by name) is each reader's own fragment.
     form_esi = None
     if not (form.is_bound or form.reply_to or notices):
-        form_esi = httpcache.esi_include(request, reverse("comments:form", args=[review.slug]))
+        form_url = reverse("comments:form", args=[review.slug])
+        form_url = keep_upto(form_url, parse_upto(request.GET.get("upto")))
+        form_esi = httpcache.esi_include(request, form_url)
     # Behind a cache that assembles ESI, a reader whose "mine" cookie names comments here
     # gets their held comments from comments:held; elsewhere they are rendered inline.
     own_esi = not moderator and httpcache.assembles_own_actions(request)

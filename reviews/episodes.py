@@ -26,6 +26,15 @@ def parse_upto(value: str | None) -> int | None:
     return number if 1 <= number <= MAX_UPTO else None
 
 
+def keep_upto(url: str, upto: int | None) -> str:
+    """The address with the reader's shield added (before any #fragment), so a page the
+    reader is sent on to, after a form, folds what theirs did."""
+    if not upto:
+        return url
+    path, hash_mark, fragment = url.partition("#")
+    return f"{path}{'&' if '?' in path else '?'}upto={upto}{hash_mark}{fragment}"
+
+
 @dataclasses.dataclass
 class EpisodeRow:
     """One episode on a season's list and chart: its published recap, if any, with the

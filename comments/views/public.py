@@ -1,6 +1,8 @@
 """What readers do with comments: post them, report them, react to them, edit and delete
 their own."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, Q, Subquery
@@ -22,6 +24,7 @@ from readers.clientip import client_ip
 from readers.identity import ensure_reader_id, reader_id, remember_name, remember_own_page
 from readers.ratelimit import hit, humane_duration
 from readers.sameorigin import reader_form
+from reviews.episodes import keep_upto, parse_upto
 from reviews.models import Review
 from reviews.views import published_review_or_404, render_review
 
@@ -44,8 +47,24 @@ def _refused(request, review, form, *, status=400):
     return render_review(request, review, context={"comment_form": form}, status=status)
 
 
+def keeps_the_shield(view):
+    """A reader posting from a shielded page (?upto=N, carried by the form's address) is
+    sent back to a shielded page: the redirect after the post keeps ?upto."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        upto = parse_upto(request.GET.get("upto"))
+        if upto and response.status_code in (301, 302, 303):
+            response["Location"] = keep_upto(response["Location"], upto)
+        return response
+
+    return wrapped
+
+
 @require_http_methods(["GET", "POST"])
 @reader_form
+@keeps_the_shield
 def post_comment(request, slug):
     """Post a comment (and maybe a rating) on a review; then back to it (POST-redirect-GET).
 

@@ -3,7 +3,7 @@
 import pytest
 
 from comments.models import Comment
-from tests.comments.posting import post
+from tests.comments.posting import page_form, post, post_url, stamp
 from tests.episodes.seasons import make_season
 from tests.factories import make_comment
 
@@ -151,3 +151,20 @@ class TestTheShieldFollowsTheReader:
         comment = make_comment(review, body="Slow start.", episode_number=1)
         html = client.get(f"/comments/{comment.pk}/actions/?upto=2").content.decode()
         assert f"?upto=2&amp;reply_to={comment.pk}#comment-form" in html
+
+    def test_posting_from_a_shielded_page_comes_back_shielded(self, client, season):
+        review, _episodes, _recaps = season
+        make_comment(review, name="Marcus", body="The captain did it.", episode_number=3)
+        url = f"{review.get_absolute_url()}?upto=2"
+        html = client.get(url).content.decode()
+        assert f'action="{post_url(review)}?upto=2#comment-form"' in html
+        data = page_form(client, url) | {"stamp": stamp(4), "name": "Ana", "body": "Slow."}
+        posted = client.post(f"{post_url(review)}?upto=2", data, REMOTE_ADDR="203.0.113.7")
+        assert posted.status_code == 302 and "upto=2" in posted["Location"]
+        back = client.get(posted["Location"]).content.decode()
+        assert "<summary>Contains spoilers for episode 3</summary>" in back
+        # Refused (no words, no stars), the page it comes back as is shielded too.
+        data |= {"body": "", "stamp": stamp(4)}
+        refused = client.post(f"{post_url(review)}?upto=2", data, REMOTE_ADDR="203.0.113.7")
+        assert refused.status_code == 400
+        assert "<summary>Contains spoilers for episode 3</summary>" in refused.content.decode()
