@@ -327,7 +327,7 @@ sub reviewsite_shared_fragments {
     if (req.url ~ "^/reviews/[^/?]+/poll/$" && req.http.Cookie ~ "(^|;\s*)voted=[0-9]{1,12}(;|$)") {
         set req.url = req.url + "voted/"
             + regsub(req.http.Cookie, "^(.*;\s*)?voted=([0-9]+).*$", "\2") + "/";
-    } else if (req.url ~ "^/reviews/[^/?]+/comments/form/$" && req.http.Cookie !~ "(^|;\s*)named="
+    } else if (req.url ~ "^/reviews/[^/?]+/comments/form/(\?.*)?$" && req.http.Cookie !~ "(^|;\s*)named="
             && req.http.Cookie !~ "(^|;\s*)mine=[.0-9hr]*\.r\.") {
         # the blank form, as new readers have it (one who rated has theirs: "r" in "mine")
     } else if (req.url ~ "^/reviews/[^/?]+/comments/held/$" && req.http.Cookie !~ "(^|;\s*)mine=[.0-9hr]*\.h\.") {
