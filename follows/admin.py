@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from follows import services
@@ -191,8 +192,8 @@ class MailingInline(admin.StackedInline):
             first=Min("sent_at"),
             last=Max("sent_at"),
         )
-        local = timezone.localtime(mailing.started_at)
-        started = f"{local.day} {local:%b %Y, %H:%M}"  # as the admin's other dates read
+        # As the admin's other dates read (the templates' date:"j M Y, H:i").
+        started = date_format(timezone.localtime(mailing.started_at), "j M Y, H:i")
         return format_html(
             "Started {} for {} address(es): <strong>{} sent</strong>, {} failed, {} waiting.",
             started,

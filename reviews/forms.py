@@ -10,6 +10,7 @@ from django.db import models
 from django.forms.models import construct_instance
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 
@@ -237,12 +238,6 @@ def byline_refusal(author, publisher) -> str:
     )
 
 
-def _day_and_time(moment) -> str:
-    """ "7 Dec 2026, 15:02", as the form's boxes write a time."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y, %H:%M}"
-
-
 class ReviewAdminForm(forms.ModelForm):
     """The review form, refusing a save made from a page opened before someone else's save.
 
@@ -372,7 +367,8 @@ class ReviewAdminForm(forms.ModelForm):
                 "replace the whole review then, undoing what you save now. Everything you "
                 "typed is still here; see the box at the top of the form.",
                 code="change_pending",
-                params={"when": _day_and_time(pending.go_live_at)},
+                # As the form's boxes write it (the template's date:"j M Y, H:i").
+                params={"when": date_format(timezone.localtime(pending.go_live_at), "j M Y, H:i")},
             ),
         )
 
