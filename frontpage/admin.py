@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.html import format_html
 
 from frontpage.models import MAX_PICKS, FrontPage, FrontPick, Page
 from infra import freshness
+from infra.ordering import save_in_order
 from reviews.models import Review
 
 #: The submit button of a pick's "Move up" / "Move down": its value is "<pick pk>:up".
@@ -38,7 +38,7 @@ class PickFormSet(BaseInlineFormSet):
         super().clean()
         lead = (self.data.get("lead") or "").strip()
         for form in self.forms:
-            review = form.cleaned_data.get("review") if hasattr(form, "cleaned_data") else None
+            review = form.cleaned_data.get("review")
             if review is None or form.cleaned_data.get("DELETE"):
                 continue
             if lead and str(review.pk) == lead:
@@ -118,16 +118,7 @@ class FrontPageAdmin(admin.ModelAdmin):
         freshness.front_page_changed()
 
     def save_formset(self, request, form, formset, change):
-        # A new pick left at order 0 goes after the others, in the order typed.
-        picks = formset.save(commit=False)
-        for gone in formset.deleted_objects:
-            gone.delete()
-        last = form.instance.picks.aggregate(m=Max("order"))["m"] or 0
-        for pick in picks:
-            if pick.pk is None and pick.order == 0:
-                last += 1
-                pick.order = last
-            pick.save()
+        save_in_order(formset)  # a new pick left at order 0 goes after the others
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

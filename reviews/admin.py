@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from infra import freshness
+from infra.ordering import save_in_order
 from polls.admin import REVIEW_POLL_RESULTS_PREFETCH, PollInline, review_poll_results
 from reviews import revisions, services
 from reviews.checks import review_checks
@@ -681,17 +682,7 @@ class ReviewAdmin(admin.ModelAdmin):
         # A new section or figure left at order 0 goes after the existing ones, in the
         # order the editor typed them, so nobody has to number rows by hand.
         if formset.model in (Section, Figure, Credit):
-            instances = formset.save(commit=False)
-            for obj in formset.deleted_objects:
-                obj.delete()
-            top = formset.model.objects.filter(review=form.instance).aggregate(m=Max("order"))["m"]
-            top = top or 0
-            for obj in instances:
-                if obj.pk is None and obj.order == 0:
-                    top += 1
-                    obj.order = top
-                obj.save()
-            formset.save_m2m()
+            save_in_order(formset)
         else:
             super().save_formset(request, form, formset, change)
 
