@@ -493,18 +493,26 @@ class ReviewAdmin(admin.ModelAdmin):
         # A list of the staff who may write reviews and past authors, by name: editors may
         # not browse user accounts, so a raw-id lookup of users was a dead end for them.
         # Moderators, who write none, are not offered.
-        writes = Q(codename="add_review", content_type__app_label="reviews")
-        may_write = Permission.objects.filter(writes)
+        # Subqueries, not joins made DISTINCT: the joins multiplied a user by their groups,
+        # permissions and reviews, and PostgreSQL, planning them over small tables it had
+        # not yet analysed, spent half a second compiling (JIT) a list of a few names.
+        User = get_user_model()
+        may_write = Permission.objects.filter(
+            codename="add_review", content_type__app_label="reviews"
+        )
+        in_a_writing_group = User.groups.through.objects.filter(group__permissions__in=may_write)
+        allowed_to_write = User.user_permissions.through.objects.filter(permission__in=may_write)
         kwargs["queryset"] = (
-            get_user_model()
-            .objects.filter(
-                Q(is_staff=True, is_superuser=True)
-                | Q(is_staff=True, groups__permissions__in=may_write)
-                | Q(is_staff=True, user_permissions__in=may_write)
-                | Q(reviews__isnull=False)
+            User.objects.filter(
+                Q(is_staff=True)
+                & (
+                    Q(is_superuser=True)
+                    | Q(pk__in=in_a_writing_group.values("user_id"))
+                    | Q(pk__in=allowed_to_write.values("user_id"))
+                )
+                | Q(pk__in=Review.objects.values("author_id"))
             )
             .select_related("profile")
-            .distinct()
             .order_by("first_name", "last_name", "username")
         )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
