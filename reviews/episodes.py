@@ -9,6 +9,7 @@ and folds what lies past the episode a reader is up to (`?upto=N`).
 """
 
 import dataclasses
+import re
 from decimal import Decimal
 from functools import cached_property
 
@@ -28,10 +29,11 @@ def parse_upto(value: str | None) -> int | None:
 
 def keep_upto(url: str, upto: int | None) -> str:
     """The address with the reader's shield added (before any #fragment), so a page the
-    reader is sent on to, after a form, folds what theirs did."""
-    if not upto:
-        return url
+    reader is sent on to, after a form, folds what theirs did. An address that has a
+    shield already keeps its own."""
     path, hash_mark, fragment = url.partition("#")
+    if not upto or re.search(r"[?&]upto=", path):
+        return url
     return f"{path}{'&' if '?' in path else '?'}upto={upto}{hash_mark}{fragment}"
 
 

@@ -6,6 +6,7 @@ from comments.models import STARS, comments_open
 from comments.section import RATED_ALONE, own_and_reported
 from infra import httpcache
 from readers.identity import reader_id
+from reviews.episodes import parse_upto
 from reviews.models import Review
 
 register = template.Library()
@@ -30,6 +31,7 @@ def rating_form(context, review: Review) -> dict:
         "stars": STARS,
         "mine": rated[0],
         "changeable": rated[0] is None or rated[1] == RATED_ALONE,
+        "upto": parse_upto(request.GET.get("upto")),  # posted from a shielded page, back to one
     }
 
 
@@ -42,6 +44,11 @@ def ratings_esi(context, review: Review) -> str | None:
     if context.get("comment_form") is not None or not httpcache.assembles_own_actions(request):
         return None
     url = reverse("comments:ratings", args=[review.slug])
+    query = {}
     if replying := request.GET.get("reply_to"):  # the form to rate alone waits meanwhile
-        url += "?" + urlencode({"reply_to": replying})
+        query["reply_to"] = replying
+    if upto := parse_upto(request.GET.get("upto")):  # the form posts back to a shielded page
+        query["upto"] = upto
+    if query:
+        url += "?" + urlencode(query)
     return httpcache.esi_include(request, url)

@@ -14,6 +14,7 @@ from readers.clientip import client_ip
 from readers.identity import ensure_reader_id, remember_own_page
 from readers.ratelimit import hit, humane_duration
 from readers.sameorigin import reader_form
+from reviews.episodes import keep_upto, parse_upto
 from reviews.views import published_review_or_404
 
 
@@ -31,12 +32,13 @@ def is_rating_alone(data) -> bool:
 @require_http_methods(["GET", "POST"])
 @reader_form
 def rate(request, slug):
-    """Store or change the reader's rating alone; then back to the page's ratings.
+    """Store or change the reader's rating alone; then back to the page's ratings, still
+    shielded when the form was posted from a shielded page (?upto=N).
 
     Bad input writes nothing and says why; it never costs an error page.
     """
     review = published_review_or_404(slug)
-    back = f"{review.get_absolute_url()}#ratings"
+    back = keep_upto(f"{review.get_absolute_url()}#ratings", parse_upto(request.GET.get("upto")))
     if request.method == "GET":
         return redirect(back)
 

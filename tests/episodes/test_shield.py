@@ -168,3 +168,22 @@ class TestTheShieldFollowsTheReader:
         refused = client.post(f"{post_url(review)}?upto=2", data, REMOTE_ADDR="203.0.113.7")
         assert refused.status_code == 400
         assert "<summary>Contains spoilers for episode 3</summary>" in refused.content.decode()
+
+    def test_rating_without_words_from_a_shielded_page_comes_back_shielded(self, client, season):
+        review, _episodes, _recaps = season
+        make_comment(review, name="Marcus", body="The captain did it.", episode_number=3)
+        url = f"{review.get_absolute_url()}?upto=2"
+        rate = f"/reviews/{review.slug}/rating/?upto=2"
+        assert f'action="{rate}"' in client.get(url).content.decode()
+        rated = client.post(rate, {"rating": "4"}, REMOTE_ADDR="203.0.113.8")
+        assert rated.status_code == 302 and rated["Location"].count("upto=2") == 1
+        back = client.get(rated["Location"]).content.decode()
+        assert "your rating of 4 stars is saved" in back
+        assert "<summary>Contains spoilers for episode 3</summary>" in back
+        # Stars and no words in the comment form are a rating alone too: shielded once.
+        data = page_form(client, url) | {"stamp": stamp(4), "name": "Ana", "rating": "3"}
+        changed = client.post(f"{post_url(review)}?upto=2", data, REMOTE_ADDR="203.0.113.8")
+        assert changed.status_code == 302 and changed["Location"].count("upto=2") == 1
+        assert (
+            "your rating of 3 stars is changed" in client.get(changed["Location"]).content.decode()
+        )

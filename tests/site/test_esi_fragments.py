@@ -290,6 +290,14 @@ class TestAReadersOwnParts:
         assert "private" in response["Cache-Control"]
         new = Client().get(f"/reviews/{review.slug}/ratings/").content.decode()
         assert "You rated" not in new and "Rate it without writing a comment" in new
+        # From a shielded page the part is asked for with the shield, and its form posts
+        # back to a shielded page.
+        shielded = reader.get(f"{review.get_absolute_url()}?upto=2", headers=self.OWN)
+        assert f'<esi:include src="/reviews/{review.slug}/ratings/?upto=2"/>' in (
+            shielded.content.decode()
+        )
+        part = reader.get(f"/reviews/{review.slug}/ratings/?upto=2").content.decode()
+        assert f'action="/reviews/{review.slug}/rating/?upto=2"' in part
 
     def test_the_form_of_a_reader_who_rated_says_so_in_two_queries(
         self, review, premoderate, django_assert_max_num_queries
