@@ -39,6 +39,13 @@ def one_line(value: str, length: int = 150) -> str:
     return text.excerpt(value, length)
 
 
+def masked(email: str) -> str:
+    """m•••@example.com: enough for the owner to recognise, not a whole address on a page
+    anyone holding the link (a forwarded mail, a shared screen) can open."""
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain}"
+
+
 def send(
     *, to: str, subject: str, template: str, context: dict, unsubscribe_url: str | None = None
 ) -> None:

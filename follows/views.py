@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from comments.mail import masked
 from follows import links, services
 from follows.forms import FollowChangeForm, FollowForm
 from follows.models import Follow
@@ -20,12 +21,6 @@ from infra import httpcache
 from readers.clientip import client_ip
 from readers.ratelimit import hit, too_many_requests
 from readers.sameorigin import reader_form
-
-
-def masked(email: str) -> str:
-    """m•••@example.com: enough for the owner to recognise, not a whole address in a page."""
-    name, _, domain = email.partition("@")
-    return f"{name[:1]}•••@{domain}"
 
 
 @require_safe

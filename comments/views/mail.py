@@ -25,13 +25,13 @@ def confirm_email(request, token):
     """Confirm an address for reply e-mails.
 
     Templates: comments/mail_link.html
-    Context: action ("confirm"), email, done, error
+    Context: action ("confirm"), email (masked), done, error
     """
     try:
         email, sent_at = mail.read_confirm(token)
     except mail.BadLink as error:
         return _bad_link(request, error)
-    context = {"action": "confirm", "email": email}
+    context = {"action": "confirm", "email": mail.masked(email)}
     if request.method == "GET":
         return render(request, "comments/mail_link.html", context)
     try:
@@ -54,13 +54,13 @@ def unsubscribe(request, token):
     """Stop reply e-mails about one comment or about all of them.
 
     Templates: comments/mail_link.html
-    Context: action ("unsubscribe"), email, comment_id, done, scope
+    Context: action ("unsubscribe"), email (masked), comment_id, done, scope
     """
     try:
         email, comment_id = mail.read_unsubscribe(token)
     except mail.BadLink as error:
         return _bad_link(request, error)
-    context = {"action": "unsubscribe", "email": email, "comment_id": comment_id}
+    context = {"action": "unsubscribe", "email": mail.masked(email), "comment_id": comment_id}
     if request.method == "GET":
         return render(request, "comments/mail_link.html", context)
     # The one-click POST body is List-Unsubscribe=One-Click; our page's button may ask for

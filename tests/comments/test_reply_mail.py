@@ -55,6 +55,10 @@ def confirm(smtp, address=ADDRESS):
     assert page.status_code == 200 and "Yes, e-mail me about replies" in page.content.decode()
     done = browser.post(path, HTTP_SEC_FETCH_SITE="same-origin")
     assert done.status_code == 200 and "is confirmed" in done.content.decode()
+    # Whoever holds the link (a forwarded mail) learns the address no more than partly.
+    for shown in (page, done):
+        html = shown.content.decode()
+        assert address not in html and f"{address[0]}•••@{address.split('@')[1]}" in html
 
 
 def confirmed_comment(client, smtp, review) -> Comment:
@@ -191,6 +195,8 @@ class TestUnsubscribing:
         stop = link(message.part("text/plain"), "/comments/mail/unsubscribe/")
         page = Client().get(stop)
         assert "Stop e-mails about this comment" in page.content.decode()
+        assert "Stop reply e-mails to m•••@example.com." in page.content.decode()
+        assert ADDRESS not in page.content.decode()
         Client().post(stop)
         smtp.clear()
         post(Client(), review, parent=str(first.pk), name="Kim", body="Reply two.")
