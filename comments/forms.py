@@ -288,8 +288,18 @@ class CommentEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.parent_id is not None:
+        is_reply = self.instance.parent_id is not None
+        if is_reply:
             del self.fields["rating"]
+        # The same stars as the comment form, not a list of radio buttons.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *([] if is_reply else [Field("rating", template="comments/includes/star_input.html")]),
+            "body",
+            "spoiler",
+        )
 
     def _post_clean(self):
         # The model is not changed here: the service does that, on a locked row.

@@ -113,6 +113,21 @@ class TestEditing:
         edit(client, comment, rating="5")
         assert average(review) == Decimal("5.0")
 
+    def test_the_edit_page_offers_the_same_stars_as_the_comment_form(self, client):
+        review = make_review()
+        rated = posted(client, review, rating="4")
+        html = client.get(edit_url(rated)).content.decode()
+        assert '<fieldset class="star-input' in html
+        assert 'class="star-input__star" name="rating" value="4" id="id_rating_3" checked' in html
+        unrated = posted(client, review, body="No stars from me.")
+        html = client.get(edit_url(unrated)).content.decode()
+        assert 'class="star-input__none" name="rating" value="" id="id_rating_none" checked' in html
+        edit(client, unrated, body="Still no stars from me.")
+        unrated.refresh_from_db()
+        assert unrated.rating is None and unrated.body == "Still no stars from me."
+        reply = posted(client, review, parent=str(rated.pk), body="And a reply.")
+        assert "star-input" not in client.get(edit_url(reply)).content.decode()
+
     def test_a_bad_edit_keeps_the_text_and_changes_nothing(self, client):
         review = make_review()
         comment = posted(client, review)
