@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Sqrt
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from reviews.models import Review, star_average
 
@@ -915,9 +916,12 @@ class Ban(models.Model):
 
     @property
     def length_label(self) -> str:
+        """ "for good" or "until 14 Dec 2026, 15:02 UTC": one wording for the banned reader,
+        the moderator's message and the admin."""
         if self.until is None:
             return "for good"
-        return f"until {self.until:%Y-%m-%d %H:%M} UTC"
+        until = timezone.localtime(self.until)
+        return f"until {date_format(until, 'j M Y, H:i')} {until.tzname()}"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.db.models import Exists, Q, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comments import services
@@ -242,13 +240,8 @@ def _posted(request, review, comment):
 def banned_message(
     ban, *, what: str = "your comment was not posted. Your text is kept below."
 ) -> str:
-    when = (
-        "for good"
-        if ban.until is None
-        else f"until {date_format(localtime(ban.until), 'DATETIME_FORMAT')}"
-    )
     return (
-        f"Sorry: a moderator has suspended you from commenting {when} "
+        f"Sorry: a moderator has suspended you from commenting {ban.length_label} "
         f"({ban.get_reason_display().lower()}), so {what}"
     )
 

@@ -2,6 +2,7 @@
 reader cookie, the e-mail address and the account, is logged with its reason, and a
 banned reader who posts is told so politely while nothing is stored."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -90,6 +91,12 @@ class TestBannedReaders:
         assert response.status_code == 403
         html = response.content.decode()
         assert "a moderator has suspended you from commenting until" in html
+        # The date as every page of the site writes one, the same on the moderator's side.
+        ban_row = Ban.objects.get()
+        assert ban_row.length_label in html
+        assert re.fullmatch(
+            r"until \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", ban_row.length_label
+        )
         assert "I am back with more." in html
         assert Comment.objects.count() == 1
 
