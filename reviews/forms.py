@@ -310,6 +310,9 @@ class ReviewAdminForm(forms.ModelForm):
         if "slug" in self.fields:  # typed by a script when there is one; never required
             self.fields["slug"].required = False
             self.fields["slug"].help_text += " Left empty, it is made from the headline."
+        if "work_title" in self.fields:  # a recap's show is its episode's
+            self.fields["work_title"].required = False
+            self.fields["work_title"].help_text += " A recap left without one takes its show's."
         self.latest = latest_revision(self.instance) if self.instance.pk else None
         self.fields["loaded_revision"].initial = self.latest.pk if self.latest else ""
 
@@ -423,6 +426,20 @@ class ReviewAdminForm(forms.ModelForm):
             },
         )
 
+    def _check_title(self, cleaned) -> None:
+        if "work_title" not in self.fields or cleaned.get("work_title"):
+            return
+        if episode := cleaned.get("episode"):
+            cleaned["work_title"] = Review.objects.title_of(episode.series)
+        elif "work_title" not in self.errors:
+            self.add_error(
+                "work_title",
+                ValidationError(
+                    "Name the show or film (or choose the episode this recap is of).",
+                    code="required",
+                ),
+            )
+
     def clean(self):
         cleaned = super().clean()
         if self.returned_after_login:
@@ -441,6 +458,7 @@ class ReviewAdminForm(forms.ModelForm):
                     code="note_required",
                 ),
             )
+        self._check_title(cleaned)
         self._check_byline(cleaned)
         self._check_go_live_at(cleaned)
         self._check_scheduled(cleaned)

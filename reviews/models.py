@@ -205,6 +205,12 @@ class ReviewQuerySet(models.QuerySet):
             return self.none()
         return self.filter(author=user)
 
+    def title_of(self, series) -> str:
+        """The title the series' reviews give the show (BALLARD), the latest one's, or the
+        series' name when none has one yet: what a recap left without a title takes."""
+        titles = self.filter(series=series).exclude(work_title="").order_by("-pk")
+        return titles.values_list("work_title", flat=True).first() or series.name
+
     def for_listing(self):
         """What a list of review cards needs, in a fixed number of queries."""
         return self.select_related(

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from reviews.models import Episode, Series
+from reviews.models import Episode, Review, Series
 from tests.episodes.seasons import make_season
 from tests.forms import form_data
 
@@ -79,3 +79,29 @@ def test_an_editor_ties_a_review_to_an_episode_and_it_becomes_its_recap(client, 
     )
     page = client.get(review.get_absolute_url()).content.decode()
     assert "Season 1, Episode 2" in page
+
+
+def test_a_recap_left_without_a_title_takes_its_shows_and_a_review_of_nothing_is_refused(
+    client, editor
+):
+    _season, episodes, _recaps = make_season(episodes=2, recapped=(), name="Dock Street")
+    client.force_login(editor)
+    page = client.get("/admin/reviews/review/add/").content.decode()
+    data = form_data(page, form_id="review_form") | {
+        "headline": "Dock Street, episode 2: the tide turns",
+        "slug": "dock-street-episode-2",
+        "standfirst": "A line.",
+        "work_title": "",
+        "sections-0-body": "One paragraph.",
+    }
+    refused = client.post("/admin/reviews/review/add/", data)
+    assert refused.status_code == 200
+    assert "Name the show or film (or choose the episode this recap is of)." in (
+        refused.content.decode()
+    )
+    assert not Review.objects.filter(slug="dock-street-episode-2").exists()
+    data["episode"] = str(episodes[1].pk)
+    saved = client.post("/admin/reviews/review/add/", data)
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    recap = Review.objects.get(slug="dock-street-episode-2")
+    assert recap.work_title == "DOCK STREET" and recap.episode == episodes[1]
