@@ -176,7 +176,7 @@ REVIEWS = [
             "work_kind": "season",
             "season_number": 2,
             "platform": "Prime Video",
-            "premiere_date": None,
+            "premiere_date": dt.date(2026, 7, 10),
             "based_on": "Based on the Renée Ballard novels by Michael Connelly.",
             "genres": ["Crime", "Drama", "Mystery"],
         },

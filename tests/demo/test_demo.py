@@ -1,6 +1,7 @@
 """Demo content and demo accounts: `manage.py load_demo` and `create_demo_accounts`."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -57,3 +58,10 @@ def test_create_demo_accounts_adds_a_writer(tmp_path):
     writer = Group.objects.get(name=WRITERS).user_set.get()
     assert writer.username == "writer" and writer.is_staff and not writer.is_superuser
     assert not writer.has_perm("reviews.publish_review")
+
+
+def test_every_season_on_the_demo_series_page_says_its_year(client, load_demo):
+    load_demo()
+    html = client.get("/series/ballard/").content.decode()
+    kickers = re.findall(r'<p class="kicker">(Season \d+[^<]*(?:<time[^>]*>\d{4}</time>)?)', html)
+    assert len(kickers) == 2 and all("<time" in kicker for kicker in kickers), kickers
