@@ -56,6 +56,9 @@ class FrontPickInline(admin.TabularInline):
     extra = 2
     max_num = MAX_PICKS
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("review")  # the buttons name it
+
     @admin.display(description="Reorder")
     def move(self, pick):
         # Submit buttons of the change form: the whole form is saved, then the pick moves
@@ -63,12 +66,16 @@ class FrontPickInline(admin.TabularInline):
         if not pick.pk:
             return ""
         return format_html(
-            '<button type="submit" name="{}" value="{}:up" class="button">Move up</button> '
-            '<button type="submit" name="{}" value="{}:down" class="button">Move down</button>',
+            '<button type="submit" name="{}" value="{}:up" class="button editors-move">'
+            'Move up<span class="visually-hidden"> {}</span></button> '
+            '<button type="submit" name="{}" value="{}:down" class="button editors-move">'
+            'Move down<span class="visually-hidden"> {}</span></button>',
             MOVE,
             pick.pk,
+            pick.review.headline,
             MOVE,
             pick.pk,
+            pick.review.headline,
         )
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -33,13 +33,18 @@ def say_the_limit(form: forms.BaseForm, names) -> None:
         field.widget.attrs["class"] = "vTextField editors-wide"
 
 
+#: What the photo inputs offer to choose (reviews.images refuses anything else).
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+
+
 class FigureForm(forms.ModelForm):
     class Meta:
         model = Figure
         fields = ["position", "order", "image", "alt_text", "caption", "credit"]
-        widgets = {
-            "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-        }
+        # The admin's own file widget: "Currently" and "Change" on two lines in one block.
+        # A plain ClearableFileInput's loose words and input are laid out in a row by the
+        # admin's flex rows, and the input ran out of the form at 1280 px.
+        widgets = {"image": admin_widgets.AdminFileWidget(attrs={"accept": PHOTO_TYPES})}
 
     #: A photo stored by an earlier, refused submission of this form: its stored name,
     #: size and renditions, signed so that no other file can be named this way.
@@ -492,9 +497,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "bio", "portrait", "portrait_alt"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 600}),
-            "portrait": forms.ClearableFileInput(
-                attrs={"accept": "image/jpeg,image/png,image/webp"}
-            ),
+            "portrait": admin_widgets.AdminFileWidget(attrs={"accept": PHOTO_TYPES}),
         }
 
     def clean_display_name(self):

@@ -211,9 +211,11 @@ def test_print_keeps_the_review_and_drops_forms_and_controls(live_server, demo, 
     page.context.close()
 
 
-def test_an_editor_may_drag_the_picks_into_order(live_server, chosen, browser):
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_an_editor_may_drag_the_picks_into_order(live_server, chosen, browser, viewport):
+    """By drag at a desk, by Move down on a phone, whose rows wrap to keep it in view."""
     make_user("ed", groups=[EDITORS], is_staff=True, password=PASSWORD)
-    page = tab(browser, "desktop")
+    page = tab(browser, viewport)
     page.goto(live_server.url + "/admin/login/?next=/admin/frontpage/frontpage/")
     page.fill("#id_username", "ed")
     page.fill("#id_password", PASSWORD)
@@ -221,8 +223,21 @@ def test_an_editor_may_drag_the_picks_into_order(live_server, chosen, browser):
     rows = page.locator("#picks-group tr.form-row.has_original")
     rows.first.wait_for()
     assert rows.count() == 2
-    # by the row's title line (a drag that starts on its select would open the select)
-    rows.nth(1).locator("td.original p").drag_to(rows.nth(0).locator("td.original p"))
+    if viewport == "phone":
+        width = page.viewport_size["width"]
+        move, delete = (
+            rows.nth(0).locator(".editors-move").last,
+            rows.nth(0).locator("td.delete input"),
+        )
+        assert move.inner_text().startswith("Move down")
+        for control in (move, delete):
+            box = control.bounding_box()
+            assert box["x"] + box["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        move.click()
+    else:
+        # by the row's title line (a drag that starts on its select would open the select)
+        rows.nth(1).locator("td.original p").drag_to(rows.nth(0).locator("td.original p"))
     page.click("input[name=_continue]")
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     order = [pick.review for pick in FrontPick.objects.order_by("order")]

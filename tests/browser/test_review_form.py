@@ -51,6 +51,16 @@ def test_credits_are_a_table_one_row_each_reordered_by_dragging(
     credits.scroll_into_view_if_needed()
     shoot(page, "review-form-credits")
     clean(axe, page, "review form with the credits table")
+    # At either width a row's Move and Delete are in view (a phone wraps each row), and
+    # a photo's file input stays inside its row.
+    width = page.viewport_size["width"]
+    row = credits.locator("tr.form-row.has_original").first
+    for control in (row.get_by_role("button", name="Move down"), row.locator("td.delete input")):
+        box = control.bounding_box()
+        assert box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    photo = page.locator("#figures-group .field-image").first
+    assert photo.evaluate("row => row.scrollWidth <= row.clientWidth + 1")
 
     before = people(page)
     drag(page, "#credits-1 td.original", "#credits-0 td.original")
