@@ -20,8 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Sqrt
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from infra.dates import when
 from reviews.models import Review, star_average
 
 STARS = range(1, 6)
@@ -920,8 +920,7 @@ class Ban(models.Model):
         the moderator's message and the admin."""
         if self.until is None:
             return "for good"
-        until = timezone.localtime(self.until)
-        return f"until {date_format(until, 'j M Y, H:i')} {until.tzname()}"
+        return f"until {when(self.until)} {timezone.localtime(self.until).tzname()}"
 
 
 @dataclass(frozen=True)

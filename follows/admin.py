@@ -12,11 +12,11 @@ from django.contrib import admin
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from follows import services
 from follows.models import Delivery, Follow, Follower, Mailing
+from infra.dates import when
 from reviews.models import Review
 
 
@@ -192,8 +192,7 @@ class MailingInline(admin.StackedInline):
             first=Min("sent_at"),
             last=Max("sent_at"),
         )
-        # As the admin's other dates read (the templates' date:"j M Y, H:i").
-        started = date_format(timezone.localtime(mailing.started_at), "j M Y, H:i")
+        started = when(mailing.started_at)
         return format_html(
             "Started {} for {} address(es): <strong>{} sent</strong>, {} failed, {} waiting.",
             started,

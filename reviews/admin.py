@@ -11,10 +11,10 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from infra import freshness
+from infra.dates import when
 from infra.ordering import save_in_order
 from polls.admin import REVIEW_POLL_RESULTS_PREFETCH, PollInline, review_poll_results
 from reviews import revisions, services
@@ -392,10 +392,9 @@ class ReviewAdmin(admin.ModelAdmin):
             raise Http404("No such revision of this review.")
         if request.method == "POST":
             _, notes = revisions.review_restore(review=review, revision=revision, by=request.user)
-            when = timezone.localtime(revision.date_created)
             self.message_user(
                 request,
-                f"Restored the revision of {when:%d %b %Y %H:%M}; it is now the latest "
+                f"Restored the revision of {when(revision.date_created)}; it is now the latest "
                 f"revision. The review is still {self._state(review)}.",
                 messages.SUCCESS,
             )
@@ -536,7 +535,7 @@ class ReviewAdmin(admin.ModelAdmin):
         if review.is_scheduled:
             return format_html(
                 "Scheduled for {}",
-                timezone.localtime(review.published_at).strftime("%d %b %Y %H:%M"),
+                when(review.published_at),
             )
         if review.status == Review.Status.DRAFT and review.sent_back_at:
             return "Sent back"
@@ -641,7 +640,7 @@ class ReviewAdmin(admin.ModelAdmin):
             )
             self.message_user(
                 request,
-                f"Your changes go live at {timezone.localtime(at):%d %b %Y %H:%M}; until "
+                f"Your changes go live at {when(at)}; until "
                 "then readers see the review as it was. The desk lists it; you can cancel it "
                 "from this page.",
                 messages.SUCCESS,

@@ -10,10 +10,10 @@ from django.db import models
 from django.forms.models import construct_instance
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from infra.dates import when
 from reviews import images
 from reviews.checks import review_checks
 from reviews.models import PUBLISH, Figure, Profile, Review, has_a_name
@@ -375,8 +375,7 @@ class ReviewAdminForm(forms.ModelForm):
                 "replace the whole review then, undoing what you save now. Everything you "
                 "typed is still here; see the box at the top of the form.",
                 code="change_pending",
-                # As the form's boxes write it (the template's date:"j M Y, H:i").
-                params={"when": date_format(timezone.localtime(pending.go_live_at), "j M Y, H:i")},
+                params={"when": when(pending.go_live_at)},
             ),
         )
 
@@ -481,7 +480,7 @@ class ReviewAdminForm(forms.ModelForm):
                 code="stale",
                 params={
                     "who": who,
-                    "when": f"{timezone.localtime(self.latest.date_created):%H:%M:%S on %d %b %Y}",
+                    "when": when(self.latest.date_created, seconds=True),
                 },
             )
         self._check_content(cleaned)

@@ -21,10 +21,11 @@ import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
 from infra import freshness
+from infra.dates import when
 from reviews.models import Credit, Figure, Review, ReviewAction, Section, display_name
 
 #: Never restored: publication is the workflow's business, the address stays stable,
@@ -194,9 +195,9 @@ def _display(model, name: str, value) -> str:
             return display_name(found)
         return str(found)
     if isinstance(value, datetime):
-        return f"{timezone.localtime(value):%d %b %Y %H:%M}"
+        return when(value)
     if isinstance(value, date):
-        return f"{value:%d %b %Y}"
+        return date_format(value, "j M Y")
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -262,8 +263,7 @@ def review_restore(*, review: Review, revision: Revision, by) -> tuple[Revision,
     """
     with transaction.atomic():
         review, notes = replay(review, revision)
-        when = timezone.localtime(revision.date_created)
-        comment = f"Restored the revision of {when:%d %b %Y %H:%M} (#{revision.pk})."
+        comment = f"Restored the revision of {when(revision.date_created)} (#{revision.pk})."
         saved = review_save_revision(review=review, by=by, comment=comment)
         ReviewAction.record(review=review, by=by, action=ReviewAction.Action.RESTORE, note=comment)
     return saved, notes

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Revision
 
-from infra import freshness
+from infra import dates, freshness
 from reviews import tasks
 from reviews.models import Credit, Figure, Review, ReviewAction, ScheduledChange, Section
 from reviews.revisions import latest_revision, replay, review_save_revision
@@ -48,7 +48,7 @@ def review_record_save(
         steps.append(
             "Published."
             if action == Action.PUBLISH
-            else f"Scheduled for {timezone.localtime(review.published_at):%d %b %Y %H:%M}."
+            else f"Scheduled for {dates.when(review.published_at)}."
         )
     elif not published and was.get("status") == Review.Status.PUBLISHED:
         ReviewAction.record(review=review, by=by, action=Action.UNPUBLISH)
@@ -105,7 +105,7 @@ def review_schedule_change(*, review: Review, by, at, live: Revision) -> Schedul
     `at` (reviews.tasks); nothing readers see changes before the transaction commits.
     """
     pending = latest_revision(review)
-    when = f"{timezone.localtime(at):%d %b %Y %H:%M}"
+    when = dates.when(at)
     with transaction.atomic():
         replay(review, live)
         review_save_revision(
@@ -123,7 +123,7 @@ def review_schedule_change(*, review: Review, by, at, live: Revision) -> Schedul
 
 def review_cancel_change(*, change: ScheduledChange, by) -> None:
     """Drop a scheduled change: the live version stays (its revision stays in the history)."""
-    when = f"{timezone.localtime(change.go_live_at):%d %b %Y %H:%M}"
+    when = dates.when(change.go_live_at)
     with transaction.atomic():
         ReviewAction.record(
             review=change.review,
@@ -154,7 +154,7 @@ def review_apply_due_changes(*, now=None) -> int:
             if change is None:  # another worker has it, or it was cancelled
                 continue
             review, _notes = replay(change.review, change.revision)
-            when = f"{timezone.localtime(change.go_live_at):%d %b %Y %H:%M}"
+            when = dates.when(change.go_live_at)
             who = change.revision.user
             review_save_revision(
                 review=review, by=who, comment=f"Scheduled change of {when} went live."

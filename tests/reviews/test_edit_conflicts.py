@@ -50,7 +50,9 @@ def test_stale_save_is_refused_keeping_the_typed_text_and_naming_who_saved(
     assert response.status_code == 200
     page = unescape(response.content.decode())
     assert "Not saved: colleague saved this review at" in page
-    assert theirs.date_created.astimezone().strftime("%H:%M") in page
+    # The time as the rest of the site writes one: "7 Dec 2026, 15:02:07".
+    at = theirs.date_created.astimezone()
+    assert f"saved this review at {at.day} {at:%b %Y, %H:%M:%S}, after you opened it" in page
     assert 'value="My standfirst, typed for ten minutes."' in page
     assert re.search(r">\s*My body.</textarea>", page)
     link = re.search(r'href="([^"]*compare[^"]*)"', page).group(1)
