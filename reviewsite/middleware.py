@@ -59,6 +59,26 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
 
 
+class HealthCheckMiddleware:
+    """/healthz answered before anything reads the Host header.
+
+    Varnish's probe and a load balancer's ask for it by the application's address
+    (Host: 127.0.0.1), which a production ALLOWED_HOSTS rightly refuses: the check would
+    fail with a 400 and Varnish would take a healthy site for a dead one. The answer names
+    no host and builds no link, so the Host check protects nothing here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            from reviewsite.views import healthz  # the view, imported once the apps are ready
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 class RefuseNulMiddleware:
     """A readable 400 for a URL with a NUL character in its path or query.
 

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control and surrogate keys: public for pages new readers share, private else.
     "infra.httpcache.HttpCacheMiddleware",
+    # /healthz for probes that name the application's address, not the site's host: with
+    # the security headers above, before CommonMiddleware reads the Host header.
+    "reviewsite.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -54,3 +54,17 @@ def test_every_response_has_a_request_id(client):
     first = client.get("/healthz")["X-Request-ID"]
     second = client.get("/healthz")["X-Request-ID"]
     assert first and second and first != second
+
+
+def test_the_health_check_answers_a_probe_by_address_where_pages_refuse_that_host(
+    client, settings
+):
+    """Varnish's probe and a load balancer ask for /healthz as Host: 127.0.0.1; a
+    production ALLOWED_HOSTS names the site. The check answers them (a 400 made Varnish
+    take a healthy site for a dead one); every page still refuses the unknown host."""
+    settings.ALLOWED_HOSTS = ["reviews.example.com"]
+    probe = client.get("/healthz", HTTP_HOST="127.0.0.1")
+    assert probe.status_code == 200 and probe.json() == {"status": "ok", "database": "up"}
+    assert "frame-ancestors 'none'" in probe["Content-Security-Policy"]
+    assert client.get("/", HTTP_HOST="127.0.0.1").status_code == 400
+    assert client.get("/healthz", HTTP_HOST="reviews.example.com").status_code == 200
