@@ -56,9 +56,7 @@ def test_every_response_has_a_request_id(client):
     assert first and second and first != second
 
 
-def test_the_health_check_answers_a_probe_by_address_where_pages_refuse_that_host(
-    client, settings
-):
+def test_the_health_check_answers_a_probe_by_address_where_pages_refuse_that_host(client, settings):
     """Varnish's probe and a load balancer ask for /healthz as Host: 127.0.0.1; a
     production ALLOWED_HOSTS names the site. The check answers them (a 400 made Varnish
     take a healthy site for a dead one); every page still refuses the unknown host."""
