@@ -802,6 +802,12 @@ class ModerationAction(models.Model):
         return f"{self.get_action_display()} comment {self.comment_number} by {self.moderator_name}"
 
 
+#: Confirmation e-mails an address gets in a day at most (following a show and a critic
+#: and asking for replies on the same day), so a stranger typing it in the forms cannot
+#: flood its inbox.
+CONFIRMATIONS_A_DAY = 3
+
+
 class MailAddressQuerySet(models.QuerySet):
     def active(self):
         """Addresses that may be sent reply e-mails: confirmed and not unsubscribed."""
@@ -818,7 +824,10 @@ class MailAddress(models.Model):
     email = models.EmailField(unique=True, help_text="Stored lower-cased.")
     created_at = models.DateTimeField(default=timezone.now)
     confirmation_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="At most one confirmation e-mail a day."
+        null=True, blank=True, help_text="The first confirmation e-mail of the current day."
+    )
+    confirmations_sent = models.PositiveSmallIntegerField(
+        default=0, help_text="Confirmation e-mails sent in the day since then."
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(
@@ -837,6 +846,20 @@ class MailAddress(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    def take_confirmation(self, now) -> bool:
+        """Count one confirmation e-mail against the address's day; False when the day's
+        CONFIRMATIONS_A_DAY are spent. On a row locked with select_for_update."""
+        if self.confirmation_sent_at is None or now - self.confirmation_sent_at >= timedelta(
+            days=1
+        ):
+            self.confirmation_sent_at, self.confirmations_sent = now, 1
+        elif self.confirmations_sent < CONFIRMATIONS_A_DAY:
+            self.confirmations_sent += 1
+        else:
+            return False
+        self.save(update_fields=["confirmation_sent_at", "confirmations_sent"])
+        return True
 
 
 class CommentVersion(models.Model):

@@ -22,15 +22,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from comments.models import MailAddress
+from comments.services import subscription_stop
 from follows import links, mail
 from follows.models import Delivery, Digest, Follow, Follower, Mailing
 from reviews.models import Review, Series
 
 logger = logging.getLogger("follows.mail")
-
-#: A second confirmation e-mail to the same address waits this long (shared with reply
-#: e-mails through MailAddress.confirmation_sent_at): a stranger cannot flood an inbox.
-CONFIRMATION_INTERVAL = timedelta(days=1)
 
 
 class StaleLink(Exception):
@@ -50,19 +47,17 @@ def follow_request(*, email: str, kind: str, series: Series | None, critic, freq
     """Send a link that confirms this follow; True if one was queued.
 
     Nothing is stored about the follow itself until the link is opened (its choices ride
-    in the signed link), and at most one confirmation a day goes to an address, so a form
-    typed with a stranger's address costs them at most one e-mail and subscribes nobody.
+    in the signed link), and at most CONFIRMATIONS_A_DAY confirmations a day go to an
+    address, so a form typed with a stranger's address costs them a few e-mails at most and
+    subscribes nobody.
     """
     email = email.strip().lower()
     now = timezone.now()
     with transaction.atomic():
         address, _ = MailAddress.objects.get_or_create(email=email)
         address = MailAddress.objects.select_for_update().get(pk=address.pk)
-        sent = address.confirmation_sent_at
-        if sent and now - sent < CONFIRMATION_INTERVAL:
+        if not address.take_confirmation(now):
             return False
-        address.confirmation_sent_at = now
-        address.save(update_fields=["confirmation_sent_at"])
         mail.queue_confirmation(
             email=email,
             what=describe(kind=kind, series=series, critic=critic),
@@ -131,11 +126,17 @@ def follower_for(email: str) -> Follower | None:
 
 
 def follows_stop(*, email: str) -> int:
-    """Stop every follow of this address (the one-click unsubscribe); returns how many.
+    """Stop everything this address gets (the one-click unsubscribe of a follow mail):
+    every follow and every reply e-mail. Returns how many follows stopped.
 
     The follower row stays, with stopped_at: confirmation links sent before are refused.
+    The day's confirmation allowance starts afresh, so the owner may follow again at once.
     """
     with transaction.atomic():
+        subscription_stop(email=email, comment_id=None)
+        MailAddress.objects.filter(email=email).update(
+            confirmation_sent_at=None, confirmations_sent=0
+        )
         follower = Follower.objects.select_for_update().filter(address__email=email).first()
         if follower is None:
             return 0

@@ -150,8 +150,8 @@ def comment_post(
                 episode_number=None if parent else episode_number,
             )
             freshness.comments_changed(review)
-            if notify_replies:
-                subscription_request(email=email)
+            #: Whether this post e-mailed a confirmation link (False: one went earlier today).
+            comment.confirmation_sent = notify_replies and subscription_request(email=email)
             if comment.status == Comment.Status.PUBLISHED:
                 reply_notify(reply=comment)
             else:

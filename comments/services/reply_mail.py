@@ -76,7 +76,7 @@ def subscription_stop(*, email: str, comment_id: int | None) -> int:
             # The owner may opt in again at once: the one-a-day limit on confirmations is
             # for strangers typing their address, and starts afresh.
             MailAddress.objects.filter(email=email, unsubscribed_at__isnull=True).update(
-                unsubscribed_at=timezone.now(), confirmation_sent_at=None
+                unsubscribed_at=timezone.now(), confirmation_sent_at=None, confirmations_sent=0
             )
         else:
             comments = comments.filter(pk=comment_id)

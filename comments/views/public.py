@@ -215,10 +215,15 @@ def held(request, slug):
 def _posted(request, review, comment):
     """The redirect after a stored comment, with what the reader should know."""
     if comment.notify_replies and not comment_mail_active(comment.email):
+        sent = getattr(comment, "confirmation_sent", False)
         messages.info(
             request,
             f"We have sent a link to {comment.email}: open it to confirm you want to be "
-            "told about replies.",
+            "told about replies."
+            if sent
+            else f"We e-mailed a link to {comment.email} earlier today (one a day at most): "
+            "open it to confirm you want to be told about replies (a link to confirm a "
+            "follow does too).",
             extra_tags=MESSAGE_TAG,
         )
     if comment.status == Comment.Status.PENDING:

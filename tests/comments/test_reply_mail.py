@@ -15,6 +15,8 @@ from comments import services
 from comments.models import Comment, MailAddress
 from tests.comments.posting import post
 from tests.factories import make_comment, make_review
+from tests.follows.following import confirm as confirm_follow
+from tests.follows.following import follow
 from tests.mailserver import background_worker, run_worker
 
 ADDRESS = "marisol@example.com"
@@ -104,6 +106,24 @@ class TestOptingIn:
         opt_in(client, review, body="And another thought.")
         run_worker(smtp)
         assert len(smtp.messages_to(ADDRESS)) == 1
+        # The page says so, rather than that a link was sent again.
+        page = client.get(review.get_absolute_url()).content.decode()
+        assert f"We e-mailed a link to {ADDRESS} earlier today (one a day at most)" in page
+        assert f"We have sent a link to {ADDRESS}" not in page
+
+    def test_after_a_follow_the_same_day_the_page_points_to_its_link(self, smtp):
+        follow(Client(), "/newsletter/", ADDRESS)
+        client = Client()
+        review = make_review()
+        opt_in(client, review)
+        page = client.get(review.get_absolute_url()).content.decode()
+        assert "earlier today (one a day at most)" in page and "a link to confirm a" in page
+        run_worker(smtp)
+        assert len(smtp.messages_to(ADDRESS)) == 1  # the follow link, which confirms the address
+        confirm_follow(smtp, ADDRESS)
+        post(Client(), review, parent=str(Comment.objects.get().pk), name="Dev", body="No.")
+        run_worker(smtp)
+        assert "Dev" in smtp.messages_to(ADDRESS)[-1].part("text/plain")
 
     def test_nothing_is_sent_about_replies_before_the_address_is_confirmed(self, smtp):
         client = Client()

@@ -9,13 +9,16 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import MailAddress
+from follows import links
 from follows.models import Follow, Follower
 from reviews.models import Series, critic_url
-from tests.factories import give_name, make_review, make_user
+from tests.factories import give_name, make_comment, make_review, make_user
 from tests.follows.following import confirm, follow
 from tests.forms import form_data
 from tests.mailserver import run_worker
 from tests.site.test_shared_pages import assert_shared
+
+SAME = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 @pytest.fixture
@@ -115,18 +118,46 @@ class TestPostingIt:
 
 
 class TestConfirmation:
-    def test_one_confirmation_then_the_follow_and_the_address_are_confirmed(self, smtp):
-        review = make_review(series=Series.objects.create(name="Ballard"))
+    def test_a_series_and_a_critic_followed_the_same_day_each_get_their_link(self, smtp):
+        review = make_review(
+            series=Series.objects.create(name="Ballard"),
+            author=give_name(make_user("dana"), "Dana Whitfield"),
+        )
         follow(Client(), review.series.get_absolute_url(), "ana@example.com", what="series")
-        follow(Client(), review.series.get_absolute_url(), "ana@example.com", what="site")
         run_worker(smtp)
-        (message,) = smtp.messages_to("ana@example.com")  # one a day, not two
+        (message,) = smtp.messages_to("ana@example.com")
         assert message.message["Subject"].startswith("Confirm: follow the series Ballard")
         confirm(smtp, "ana@example.com")
-        (followed,) = Follow.objects.all()
-        assert followed.kind == Follow.Kind.SERIES and followed.series == review.series
+        # Later the same day, a critic: a second link (it once waited until the next day
+        # while the thanks page said it was on its way).
+        follow(Client(), critic_url(review.author), "ana@example.com", what="critic")
+        run_worker(smtp)
+        assert len(smtp.messages_to("ana@example.com")) == 2
+        confirm(smtp, "ana@example.com")
+        kinds = {(f.kind, f.series_id, f.critic_id) for f in Follow.objects.all()}
+        assert kinds == {
+            (Follow.Kind.SERIES, review.series_id, None),
+            (Follow.Kind.CRITIC, None, review.author_id),
+        }
         # One confirmation covers reply e-mails too.
         assert MailAddress.objects.active().filter(email="ana@example.com").exists()
+
+    def test_unsubscribing_from_everything_stops_reply_mail_and_following_again_works_at_once(
+        self, smtp
+    ):
+        review = make_review()
+        follow(Client(), "/newsletter/", "ana@example.com")
+        run_worker(smtp)
+        confirm(smtp, "ana@example.com")
+        mine = make_comment(review, email="ana@example.com", notify_replies=True)
+        unsubscribe = "/" + links.unsubscribe_url("ana@example.com").split("/", 3)[3]
+        Client().post(unsubscribe, **SAME)  # the button every follow mail links to
+        mine.refresh_from_db()
+        assert not mine.notify_replies  # "everything" includes reply e-mails
+        assert not MailAddress.objects.active().filter(email="ana@example.com").exists()
+        follow(Client(), "/newsletter/", "ana@example.com")
+        run_worker(smtp)
+        assert len(smtp.messages_to("ana@example.com")) == 2  # not tomorrow: now
 
     def test_a_weekly_choice_is_kept(self, smtp):
         make_review()
