@@ -524,8 +524,12 @@ PAGES = {
         "We keep as little as we can.\n\n"
         "- Reading needs no account and sets no cookie.\n"
         "- Voting in a poll sets one cookie, so that each browser votes once.\n"
-        "- A comment keeps the name you give, what you wrote and, for moderation, the "
-        "address it came from; an e-mail address only if you ask for replies.\n\n"
+        "- A comment keeps the name you give and what you wrote; for moderation, the "
+        "internet address and browser it came from, erased after 30 days; and the e-mail "
+        "address you give, never shown, to tell you about replies if you ask or to reach "
+        "you about your comment.\n"
+        "- Following by e-mail keeps your address and what you follow, from the moment you "
+        "confirm it until you unsubscribe (a link at the foot of every message).\n\n"
         "No advertising or tracking scripts run on this site.",
     ),
     "community-guidelines": (

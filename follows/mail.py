@@ -6,6 +6,7 @@ Every message to a follower carries a "Your e-mails" link and a one-click unsubs
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 
 from comments.mail import one_line
@@ -65,7 +66,9 @@ def queue_digest(*, email: str, reviews: list, week) -> None:
     context = _context(email, items=items, week=week)
     deliver.enqueue(
         to=email,
-        subject=one_line(f"This week on {settings.SITE_NAME}: {len(items)} new reviews"),
+        subject=one_line(
+            f"This week on {settings.SITE_NAME}: {len(items)} new review{pluralize(len(items))}"
+        ),
         text=render_to_string("follows/mail/digest.txt", context),
         html=render_to_string("follows/mail/digest.html", context),
         headers=_headers(context),

@@ -65,3 +65,11 @@ def test_every_season_on_the_demo_series_page_says_its_year(client, load_demo):
     html = client.get("/series/ballard/").content.decode()
     kickers = re.findall(r'<p class="kicker">(Season \d+[^<]*(?:<time[^>]*>\d{4}</time>)?)', html)
     assert len(kickers) == 2 and all("<time" in kicker for kicker in kickers), kickers
+
+
+def test_the_demo_privacy_page_says_what_comments_and_follows_keep(client, load_demo):
+    load_demo()
+    text = client.get("/privacy/").content.decode()
+    assert "erased after 30 days" in text  # a comment's internet address and browser
+    assert "Following by e-mail keeps your address" in text
+    assert "an e-mail address only if you ask for replies" not in text  # it was not so

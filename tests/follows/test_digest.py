@@ -30,6 +30,7 @@ def test_weekly_followers_get_one_digest_of_their_weeks_reviews_and_only_once(sm
     run_worker(smtp)
 
     (digest,) = smtp.messages_to(weekly)
+    assert digest.message["Subject"] == "This week on Reviewsite: 1 new review"
     text = digest.part("text/plain")
     assert mine.headline in text
     assert theirs.headline not in text and old.headline not in text

@@ -12,8 +12,16 @@ from reviewsite.roles import EDITORS, MODERATORS, WRITERS
 ACCOUNTS = [
     ("admin", None, "superuser: every right"),
     ("writer", WRITERS, "drafts reviews and submits them for review; cannot publish"),
-    ("editor", EDITORS, "edits, publishes or sends back reviews and polls"),
-    ("moderator", MODERATORS, "removes and restores comments, nothing else"),
+    (
+        "editor",
+        EDITORS,
+        "publishes, sends back and schedules reviews; edits critics and the front page",
+    ),
+    (
+        "moderator",
+        MODERATORS,
+        "removes, restores and approves comments, dismisses reports; nothing else",
+    ),
 ]
 
 #: The bylines of the demo accounts: a review is never published under a login name.
