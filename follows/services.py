@@ -121,6 +121,20 @@ def follow_confirm(
         return follow
 
 
+def already_followed(
+    *, email: str, kind: str, series: int | None, critic: int | None, frequency: str, **_
+) -> bool:
+    """Whether the address follows this already, as often as the link asks (a confirm link
+    opened again, once used)."""
+    return Follow.objects.filter(
+        follower__address__email=email,
+        kind=kind,
+        series_id=series,
+        critic_id=critic,
+        frequency=frequency,
+    ).exists()
+
+
 def follower_for(email: str) -> Follower | None:
     return Follower.objects.select_related("address").filter(address__email=email).first()
 

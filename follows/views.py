@@ -88,6 +88,8 @@ def confirm(request, token):
         return _bad_link(request, links.BadLink("What this link follows no longer exists."))
     context = {"action": "confirm", "what": what, "email": masked(wish["email"])}
     if request.method == "GET":
+        if services.already_followed(**wish):  # the link, opened again after it was used
+            context |= {"already": True, "manage_url": links.manage_url(wish["email"])}
         return render(request, "follows/link.html", context)
     try:
         services.follow_confirm(**wish)

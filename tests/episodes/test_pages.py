@@ -23,7 +23,7 @@ class TestRecapPage:
     def test_recap_names_its_episode_with_the_air_date(self, client):
         _season, _episodes, recaps = make_season()
         page = text_of(client.get(recaps[2].get_absolute_url()))
-        assert "Season 1, Episode 2 : ‘Chapter 2’ · aired 17 July 2025" in page
+        assert "Season 1, Episode 2 : ‘Chapter 2’ · aired July 17, 2025" in page
         assert "Episode recap" in page
 
     def test_recap_links_to_its_neighbours_and_its_season_review(self, client):

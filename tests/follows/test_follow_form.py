@@ -159,6 +159,19 @@ class TestConfirmation:
         run_worker(smtp)
         assert len(smtp.messages_to("ana@example.com")) == 2  # not tomorrow: now
 
+    def test_a_confirm_link_opened_again_says_it_is_done(self, smtp):
+        make_review()
+        follow(Client(), "/newsletter/", "ana@example.com")
+        run_worker(smtp)
+        message = smtp.messages_to("ana@example.com")[-1]
+        path = (
+            "/follow/confirm/" + message.part("text/plain").split("/follow/confirm/")[1].split()[0]
+        )
+        assert "Yes, follow" in Client().get(path).content.decode()
+        confirm(smtp, "ana@example.com")
+        again = Client().get(path).content.decode()
+        assert "a•••@example.com already follows" in again and "Yes, follow" not in again
+
     def test_a_weekly_choice_is_kept(self, smtp):
         make_review()
         follow(Client(), "/newsletter/", "wk@example.com", frequency="weekly")
