@@ -96,12 +96,12 @@ class CommentForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     email = forms.EmailField(
-        label="Email (optional)",
+        label="E-mail (optional)",
         required=False,
         max_length=254,
         help_text="Never shown. Used to tell you about replies if you ask, or if we need to "
         "reach you about your comment.",
-        error_messages={"invalid": "Please enter an email address like name@example.com."},
+        error_messages={"invalid": "Please enter an e-mail address like name@example.com."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     notify_replies = forms.BooleanField(

@@ -15,7 +15,11 @@ class FollowForm(forms.Form):
     cached page carries nothing of any one reader.
     """
 
-    email = forms.EmailField(label="Your e-mail address", max_length=254)
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        error_messages={"invalid": "Please enter an e-mail address like name@example.com."},
+    )
     what = forms.ChoiceField(
         label="Follow",
         choices=Follow.Kind.choices,

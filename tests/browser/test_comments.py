@@ -91,7 +91,7 @@ def test_invalid_post_shows_each_error_beside_its_field(
     assert page.input_value("#id_body") == "Kept, even though the form was refused."
     for field, message in [
         ("id_name", "Please enter a name"),
-        ("id_email", "Please enter an email address"),
+        ("id_email", "Please enter an e-mail address"),
     ]:
         error = page.locator(f"#{field}_error")
         assert message in error.inner_text()

@@ -97,7 +97,7 @@ class TestHostileText:
         for message, field in [
             ("Please enter a name to show with your comment.", "id_name"),
             ("Please write your comment.", "id_body"),
-            ("Please enter an email address like name@example.com.", "id_email"),
+            ("Please enter an e-mail address like name@example.com.", "id_email"),
         ]:
             assert f'<a href="#{field}">{message}</a>' in html  # the summary links to it
             assert f'id="{field}_error"' in html

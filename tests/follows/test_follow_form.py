@@ -84,7 +84,10 @@ class TestPostingIt:
         response = follow(Client(), "/newsletter/", "not an address")
         assert response.status_code == 400
         html = response.content.decode()
-        assert "Enter a valid email address." in html and 'value="not an address"' in html
+        assert (
+            "Please enter an e-mail address like name@example.com." in html
+            and 'value="not an address"' in html
+        )
         assert not MailAddress.objects.exists()
 
     @pytest.mark.parametrize("page", ["series hub", "author page"])

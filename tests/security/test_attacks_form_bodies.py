@@ -75,7 +75,7 @@ COMMENT_FORM = {
     "NUL in the email": (
         {"email": "m\x00@example.com"},
         400,
-        ("Please enter an email address", NOT_POSTED),
+        ("Please enter an e-mail address", NOT_POSTED),
     ),
     "NUL after the parent's id": (
         {"parent": "{comment}\x00"},
