@@ -6,6 +6,11 @@ queued behind them for 6–12 s. After a failed connection the breaker refuses n
 for OPEN_SECONDS (a 503 in milliseconds); then one request tries again. It overrides
 get_new_connection, the documented hook a custom backend implements.
 
+A wait for the pool that times out means the database is down only if the pool failed to
+connect since the breaker last looked (its public stats count each failure): on a busy
+site every connection is simply in use, and that request's 503 is the whole of it, not a
+second of refusals for everyone.
+
 The pool it keeps (psycopg_pool) waits 1 s after a failed connection, then 2, 4, 8… before
 trying again, so a site could take minutes to notice its database came back. Loading this
 backend makes it retry every second instead: a refused connection costs the database
@@ -18,6 +23,7 @@ import time
 
 from django.db import OperationalError
 from django.db.backends.postgresql import base
+from psycopg_pool import PoolTimeout
 from psycopg_pool.base import AttemptWithBackoff
 
 AttemptWithBackoff.DELAY_BACKOFF = 1.0
@@ -38,6 +44,7 @@ class Breaker:
         self.open_until = 0.0
         self.failing = False
         self.trying = False
+        self.pool_errors = 0  # the pool's failed connections the breaker has accounted for
 
     def enter(self) -> bool:
         """May this request connect? Raises if not; True if it is the half-open trial."""
@@ -63,9 +70,17 @@ class Breaker:
             self.failing = True
             self.open_until = time.monotonic() + OPEN_SECONDS
 
+    def pool_failed(self, errors: int) -> bool:
+        """Has the pool failed to connect since the breaker last looked? `errors` is the
+        pool's count of failed connections; after a success, pass it to forget the old ones."""
+        with self.lock:
+            new, self.pool_errors = errors > self.pool_errors, errors
+            return new
+
     def reset(self) -> None:
         with self.lock:
             self.open_until, self.failing, self.trying = 0.0, False, False
+            self.pool_errors = 0
 
 
 breaker = Breaker()
@@ -76,12 +91,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
         trial = breaker.enter()
         try:
             new = super().get_new_connection(conn_params)
-        except self.Database.OperationalError as error:  # psycopg's, PoolTimeout included
+        except PoolTimeout as error:
+            breaker.leave(trial, error if breaker.pool_failed(self.pool_errors()) else None)
+            raise
+        except self.Database.OperationalError as error:  # psycopg's: no pool, or a query
             breaker.leave(trial, error)
             raise
         except BaseException:
             if trial:
                 breaker.leave(trial, None)
             raise
+        if trial:
+            breaker.pool_failed(self.pool_errors())  # the database is back: old failures are old
         breaker.leave(trial, None)
         return new
+
+    def pool_errors(self) -> int:
+        return self.pool.get_stats().get("connections_errors", 0) if self.pool else 0
