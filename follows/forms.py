@@ -77,6 +77,13 @@ class FollowForm(forms.Form):
         }
 
 
+class ThanksBackForm(forms.Form):
+    """The thank-you page's query: the series or critic whose page the form was on."""
+
+    series = FollowForm.base_fields["series"]
+    critic = FollowForm.base_fields["critic"]
+
+
 class FollowChangeForm(forms.Form):
     """One row of "Your e-mails": how often a follow sends, or stop it."""
 

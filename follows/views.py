@@ -8,19 +8,23 @@ the signed token is the authority; a GET only shows a button, because mail scann
 open links, and the button POSTs.
 """
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comments.mail import masked
 from follows import links, services
-from follows.forms import FollowChangeForm, FollowForm
+from follows.forms import FollowChangeForm, FollowForm, ThanksBackForm
 from follows.models import Follow
 from infra import httpcache
 from readers.clientip import client_ip
 from readers.ratelimit import hit, too_many_requests
 from readers.sameorigin import reader_form
+from reviews.models import critic_url, display_name
 
 
 @require_safe
@@ -32,8 +36,19 @@ def newsletter(request):
 
 @require_safe
 def thanks(request):
-    """After the form: the same words for every address. Templates: follows/thanks.html."""
-    return httpcache.shared(render(request, "follows/thanks.html"), ["follows"])
+    """After the form: the same words for every address, and a link back to the series or
+    critic whose page the form was on (?series= or ?critic=, from the form's redirect).
+    Templates: follows/thanks.html. Context: back ({"url", "name"} or None)"""
+    form = ThanksBackForm(request.GET)
+    form.is_valid()  # an unknown series or critic is left out: the link goes home instead
+    series, critic = form.cleaned_data.get("series"), form.cleaned_data.get("critic")
+    back = None
+    if series:
+        back = {"url": series.get_absolute_url(), "name": series.name}
+    elif critic:
+        back = {"url": critic_url(critic), "name": f"{display_name(critic)}’s reviews"}
+    response = render(request, "follows/thanks.html", {"back": back})
+    return httpcache.shared(response, ["follows"])
 
 
 @require_POST
@@ -66,7 +81,19 @@ def follow(request):
         frequency=form.cleaned_data["frequency"],
         **form.target,
     )
-    return redirect("follows:thanks")
+    return redirect(reverse("follows:thanks") + _back_query(form))
+
+
+def _back_query(form: FollowForm) -> str:
+    """Where the thank-you page links back to: what was followed, else the form's page."""
+    target, data = form.target, form.cleaned_data
+    series = target["series"] or (None if target["critic"] else data.get("series"))
+    critic = target["critic"] or (None if series else data.get("critic"))
+    if series:
+        return "?" + urlencode({"series": series.slug})
+    if critic:
+        return "?" + urlencode({"critic": critic.pk})
+    return ""
 
 
 def _bad_link(request, error: Exception):

@@ -75,6 +75,33 @@ class TestPostingIt:
         assert not response.cookies
         assert_shared(Client().get("/follow/thanks/"))
 
+    @pytest.mark.parametrize(
+        ("page", "what", "back"),
+        [
+            ("series hub", "series", "Back to Ballard"),
+            ("author page", "critic", "Back to Eddie Marsh’s reviews"),
+            ("review page", "site", "Back to Ballard"),
+            ("newsletter", "site", "Back to the latest reviews"),
+        ],
+    )
+    def test_the_thank_you_page_leads_back_to_what_was_followed(self, ballard, page, what, back):
+        browser = Client()
+        response = follow(browser, pages(ballard)[page], "ana@example.com", what=what)
+        thanks = browser.get(response["Location"])
+        assert thanks.status_code == 200
+        link = {
+            "Back to Ballard": ballard.series.get_absolute_url(),
+            "Back to Eddie Marsh’s reviews": critic_url(ballard.author),
+            "Back to the latest reviews": "/",
+        }[back]
+        assert f'<a href="{link}">{back}</a>' in thanks.content.decode()
+        assert "at most three confirmations a day" in thanks.content.decode()
+        assert_shared(thanks)
+
+    def test_a_thank_you_page_naming_nothing_known_leads_home(self, ballard):
+        html = Client().get("/follow/thanks/?series=no-such&critic=x").content.decode()
+        assert '<a href="/">Back to the latest reviews</a>' in html
+
     def test_nothing_is_stored_about_the_follow_before_confirmation(self, ballard):
         follow(Client(), ballard.series.get_absolute_url(), "ana@example.com", what="series")
         assert not Follow.objects.exists() and not Follower.objects.exists()
