@@ -243,6 +243,10 @@ def byline_refusal(author, publisher) -> str:
     )
 
 
+#: The value of a "Publish anyway" button named after a save button (publish_anyway_name).
+PUBLISH_ANYWAY = "publish-anyway"
+
+
 class ReviewAdminForm(forms.ModelForm):
     """The review form, refusing a save made from a page opened before someone else's save.
 
@@ -398,6 +402,14 @@ class ReviewAdminForm(forms.ModelForm):
             return "publish"
         return ""
 
+    @property
+    def publish_anyway_name(self) -> str:
+        """The "Publish anyway" button's name: the save button first pressed ("Save and
+        continue editing", "Save and add another") so the admin goes where it would have."""
+        return next(
+            (name for name in ("_continue", "_addanother") if name in self.data), "_publish_anyway"
+        )
+
     def _check_content(self, cleaned) -> None:
         """Content checks are warnings: a submit or publish with some open is refused
         once, with nothing saved, and goes ahead from the re-shown form's "… anyway"."""
@@ -405,6 +417,8 @@ class ReviewAdminForm(forms.ModelForm):
         if not step or self.errors:
             return
         if self.data.get("_submit") == "anyway" or "_publish_anyway" in self.data:
+            return
+        if PUBLISH_ANYWAY in (self.data.get("_continue"), self.data.get("_addanother")):
             return
         rows = self.instance.__dict__.get("form_rows", {})
         if not all(formset.is_valid() for formset in rows.values()):

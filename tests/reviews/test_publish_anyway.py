@@ -57,6 +57,23 @@ class TestPublishing:
         review.refresh_from_db()
         assert review.is_live and review.headline == "Typed headline"
 
+    def test_publish_anyway_after_save_and_continue_comes_back_to_the_form(
+        self, client, editor, writer
+    ):
+        give_name(writer, "Wren Hale")
+        review = without_lead_photo(writer)
+        client.force_login(editor)
+        data = open_form(client, review) | {"status": "published", "_continue": "1"}
+        html = client.post(change_url(review), data).content.decode()
+        button = re.search(r"<button[^>]*>Publish anyway</button>", html).group(0)
+        assert 'name="_continue"' in button
+        name, value = re.search(r'name="([^"]+)" value="([^"]+)"', button).groups()
+        again = form_data(html, form_id="review_form") | {name: value}
+        response = client.post(change_url(review), again)
+        assert response.status_code == 302 and response["Location"] == change_url(review)
+        review.refresh_from_db()
+        assert review.is_live
+
     def test_checks_fixed_on_the_form_are_not_asked_about(self, client, editor, writer):
         """The checks read the form as typed, not the review as saved: a verdict
         emptied on the form is asked about, one typed in is not."""
