@@ -173,17 +173,27 @@ def manage(request, token):
     if request.method == "POST":
         if request.POST.get("stop") == "all":
             services.follows_stop(email=email)
-            done = "You follow nothing now: we will not e-mail you about new reviews."
+            done = (
+                "You follow nothing now: we will not e-mail you about new reviews or about "
+                "replies to your comments."
+            )
         else:
             form = FollowChangeForm(request.POST)
             if follower is not None and form.is_valid():
+                follow = follower.follows.filter(pk=form.cleaned_data["follow"]).first()
                 frequency = form.cleaned_data["frequency"]
-                services.follow_change(
-                    follower=follower,
-                    follow_id=form.cleaned_data["follow"],
-                    frequency=None if frequency == "stop" else frequency,
-                )
-                done = "Saved."
+                stop = request.POST.get("stop") == "one" or frequency == "stop"
+                if follow is not None:
+                    services.follow_change(
+                        follower=follower,
+                        follow_id=follow.pk,
+                        frequency=None if stop else frequency,
+                    )
+                    done = (
+                        f"You no longer follow {follow.label}."
+                        if stop
+                        else f"Saved: {follow.label}, {Follow.Frequency(frequency).label.lower()}."
+                    )
     follows = (
         list(follower.follows.select_related("series", "critic")) if follower is not None else []
     )

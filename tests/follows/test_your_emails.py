@@ -9,6 +9,7 @@ from follows import links
 from follows.models import Follow, Follower
 from reviews.models import Series
 from tests.follows.following import followers
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 SAME = {"HTTP_SEC_FETCH_SITE": "same-origin"}
@@ -37,10 +38,32 @@ class TestYourEmails:
         url = path(links.manage_url(follower))
         series_follow = Follow.objects.get(kind=Follow.Kind.SERIES)
         site_follow = Follow.objects.get(kind=Follow.Kind.SITE)
-        Client().post(url, {"follow": series_follow.pk, "frequency": "weekly"}, **SAME)
-        Client().post(url, {"follow": site_follow.pk, "frequency": "stop"}, **SAME)
+        html = Client().get(url).content.decode()
+        data = form_data(html, f"follow-{series_follow.pk}") | {"frequency": "weekly"}
+        saved = Client().post(url, data, **SAME).content.decode()
+        assert "Saved: the series Ballard, weekly digest." in saved
+        stopped = (
+            Client()
+            .post(url, form_data(saved, f"follow-{site_follow.pk}") | {"stop": "one"}, **SAME)
+            .content.decode()
+        )
+        assert "You no longer follow every new review." in stopped
         (left,) = Follow.objects.all()
         assert left.pk == series_follow.pk and left.frequency == Follow.Frequency.WEEKLY
+        assert f'id="follow-{site_follow.pk}"' not in stopped
+
+    def test_each_follow_has_its_own_stop_button_and_stop_all_says_what_it_stops(self, follower):
+        html = Client().get(path(links.manage_url(follower))).content.decode()
+        assert html.count('name="stop" value="one">Stop following</button>') == 2
+        assert "Stop following</option>" not in html
+        assert 'value="all">Stop all e-mails</button>' in html
+        assert "Stops every follow above, and e-mails about replies to your comments." in html
+
+    def test_a_stop_posted_the_old_way_still_stops(self, follower):
+        site_follow = Follow.objects.get(kind=Follow.Kind.SITE)
+        url = path(links.manage_url(follower))
+        Client().post(url, {"follow": site_follow.pk, "frequency": "stop"}, **SAME)
+        assert not Follow.objects.filter(pk=site_follow.pk).exists()
 
     def test_stop_all(self, follower):
         response = Client().post(path(links.manage_url(follower)), {"stop": "all"}, **SAME)
