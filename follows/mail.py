@@ -47,9 +47,11 @@ def queue_confirmation(*, email: str, what: str, confirm_url: str) -> None:
     )
 
 
-def review_message(*, review, email: str) -> EmailMultiAlternatives:
-    """The e-mail announcing one new review: headline, standfirst, score and the link."""
-    context = _context(email, review=review, review_url=links.absolute(review.get_absolute_url()))
+def review_message(*, review, email: str, reason: str) -> EmailMultiAlternatives:
+    """The e-mail announcing one new review: headline, standfirst, score and the link, and
+    which follow sent it (`reason`: "the series Ballard")."""
+    url = links.absolute(review.get_absolute_url())
+    context = _context(email, review=review, review_url=url, reason=reason)
     message = EmailMultiAlternatives(
         one_line(review.headline),
         render_to_string("follows/mail/review.txt", context),

@@ -16,6 +16,17 @@ from comments.models import MailAddress
 from reviews.models import Review, Series, display_name
 
 
+def covering(review: Review, path: str = "") -> Q:
+    """Follows that cover this review (site, its series, its critic); `path` reaches them
+    from another model ("follows__" from Follower)."""
+    covers = Q(**{f"{path}kind": "site"})
+    if review.series_id:
+        covers |= Q(**{f"{path}kind": "series", f"{path}series_id": review.series_id})
+    if review.author_id:
+        covers |= Q(**{f"{path}kind": "critic", f"{path}critic_id": review.author_id})
+    return covers
+
+
 class FollowerQuerySet(models.QuerySet):
     def reachable(self):
         """Followers mail may go to: address confirmed, not refused by its mail server."""
@@ -24,14 +35,9 @@ class FollowerQuerySet(models.QuerySet):
     def following(self, review: Review, *, frequency: str):
         """Reachable followers with a follow that covers this review at this frequency;
         each once, however many of their follows match (site, series and critic)."""
-        covers = Q(follows__kind=Follow.Kind.SITE)
-        if review.series_id:
-            covers |= Q(follows__kind=Follow.Kind.SERIES, follows__series_id=review.series_id)
-        if review.author_id:
-            covers |= Q(follows__kind=Follow.Kind.CRITIC, follows__critic_id=review.author_id)
         return (
             self.reachable()
-            .filter(covers, follows__frequency=frequency)
+            .filter(covering(review, "follows__"), follows__frequency=frequency)
             .values_list("pk", flat=True)
             .distinct()
         )
@@ -69,6 +75,20 @@ class Follower(models.Model):
         return self.address.email
 
 
+class FollowQuerySet(models.QuerySet):
+    def reasons(self, review: Review, followers: list[int]) -> dict[int, str]:
+        """Why each of these followers gets this review, in words: their most specific
+        follow that covers it (its series, else its critic, else everything). One query."""
+        rank = {"series": 0, "critic": 1, "site": 2}
+        found = self.filter(
+            covering(review), follower_id__in=followers, frequency=Follow.Frequency.EACH
+        ).select_related("series", "critic__profile")
+        reasons = {}
+        for follow in sorted(found, key=lambda follow: rank[follow.kind]):
+            reasons.setdefault(follow.follower_id, follow.label)
+        return reasons
+
+
 class Follow(models.Model):
     class Kind(models.TextChoices):
         SITE = "site", "Everything"
@@ -93,6 +113,8 @@ class Follow(models.Model):
     )
     frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.EACH)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "pk"]

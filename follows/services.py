@@ -275,6 +275,7 @@ def deliveries_send(*, review_id: int, followers: list[int]) -> dict[str, int]:
             )
         )
     }
+    reasons = Follow.objects.reasons(review, list(reachable))
     connection = get_connection()
     connection.open()  # one connection for the batch (send_messages would open one each)
     relaxed = _RelaxedCommits()
@@ -289,12 +290,15 @@ def deliveries_send(*, review_id: int, followers: list[int]) -> dict[str, int]:
                 continue  # sent, or being sent, by another task
             row = rows.filter(follower_id=follower_id)
             follower = reachable.get(follower_id)
-            if follower is None:
+            if follower is None or follower_id not in reasons:  # stopped since: not theirs
                 row.update(status=Delivery.Status.SKIPPED)
                 counts["skipped"] += 1
                 continue
             try:
-                connection.send_messages([mail.review_message(review=review, email=follower.email)])
+                message = mail.review_message(
+                    review=review, email=follower.email, reason=reasons[follower_id]
+                )
+                connection.send_messages([message])
             except (smtplib.SMTPException, OSError) as error:
                 outcome = _failed(row, follower, error, review_id=review_id, task=send_batch)
                 counts[outcome] += 1

@@ -42,7 +42,8 @@ class TestFollowingASeries:
     def test_a_confirmed_follower_gets_one_mail_for_a_new_review_of_the_series_only(self, smtp):
         series, critic, _first = ballard()
         response = follow(Client(), series.get_absolute_url(), "ana@example.com", what="series")
-        assert response.status_code == 302 and response["Location"] == "/follow/thanks/"
+        assert response.status_code == 302
+        assert response["Location"] == f"/follow/thanks/?series={series.slug}"
         run_worker(smtp)
         assert len(smtp.messages_to("ana@example.com")) == 1  # the confirmation only
         confirm(smtp, "ana@example.com")
@@ -63,6 +64,8 @@ class TestFollowingASeries:
         assert message.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert "/follow/unsubscribe/" in message.message["List-Unsubscribe"]
         assert "/follow/you/" in message.part("text/plain")
+        for part in ("text/plain", "text/html"):  # which follow sent it
+            assert "because you follow the series Ballard on" in message.part(part)
 
     def test_unpublishing_and_publishing_again_sends_nothing_more(self, smtp):
         series, _critic, _ = ballard()
@@ -96,7 +99,9 @@ class TestOneMailWhateverMatches:
 
         publish(make_review(series=series, author=critic, season_number=2, published=False))
         run_worker(smtp, **FAST)
-        assert len(smtp.messages_to("both@example.com")) == 1
+        (message,) = smtp.messages_to("both@example.com")
+        # The more specific of the two follows is named.
+        assert "because you follow reviews by Eddie Marsh on" in message.part("text/plain")
 
 
 def critic_page(critic) -> str:
