@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "DJANGO_SECURE_HSTS_PRELOAD": "1",
     "DJANGO_SECURE_COOKIES": "1",
+    "REVIEWSITE_SITE_URL": "https://reviews.example.com",
 }
 
 
@@ -41,3 +42,18 @@ def test_check_deploy_flags_a_production_setup_without_https(production_env):
     )
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
+
+
+def test_check_deploy_asks_for_the_address_links_in_e_mails_use(production_env):
+    env = {k: v for k, v in (production_env | PRODUCTION).items() if k != "REVIEWSITE_SITE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    output = result.stderr + result.stdout
+    assert "REVIEWSITE_SITE_URL is http://127.0.0.1:" in output and "reviewsite.W001" in output
