@@ -23,6 +23,22 @@ def without_lead_photo(author):
     return make_review(published=False, author=author)
 
 
+def asked(client, editor, writer, **typed):
+    """An editor publishes a draft with a content check open: (the review, the re-shown form)."""
+    give_name(writer, "Wren Hale")
+    review = without_lead_photo(writer)
+    client.force_login(editor)
+    data = open_form(client, review) | {"status": "published"} | typed
+    return review, client.post(change_url(review), data).content.decode()
+
+
+def press_publish_anyway(html: str) -> dict:
+    """The re-shown form as typed, sent by its "Publish anyway" button."""
+    button = re.search(r"<button[^>]*>Publish anyway</button>", html).group(0)
+    name, value = re.search(r'name="([^"]+)" value="([^"]+)"', button).groups()
+    return form_data(html, form_id="review_form") | {name: value}
+
+
 class TestPublishing:
     def test_the_first_ask_lists_the_checks_and_publishes_nothing(self, client, editor, writer):
         give_name(writer, "Wren Hale")
@@ -47,29 +63,16 @@ class TestPublishing:
     def test_publish_anyway_from_the_re_shown_form_publishes_what_was_typed(
         self, client, editor, writer
     ):
-        give_name(writer, "Wren Hale")
-        review = without_lead_photo(writer)
-        client.force_login(editor)
-        data = open_form(client, review) | {"status": "published", "headline": "Typed headline"}
-        html = client.post(change_url(review), data).content.decode()
-        again = form_data(html, form_id="review_form") | {"_publish_anyway": "1"}
-        assert client.post(change_url(review), again).status_code == 302
+        review, html = asked(client, editor, writer, headline="Typed headline")
+        assert client.post(change_url(review), press_publish_anyway(html)).status_code == 302
         review.refresh_from_db()
         assert review.is_live and review.headline == "Typed headline"
 
     def test_publish_anyway_after_save_and_continue_comes_back_to_the_form(
         self, client, editor, writer
     ):
-        give_name(writer, "Wren Hale")
-        review = without_lead_photo(writer)
-        client.force_login(editor)
-        data = open_form(client, review) | {"status": "published", "_continue": "1"}
-        html = client.post(change_url(review), data).content.decode()
-        button = re.search(r"<button[^>]*>Publish anyway</button>", html).group(0)
-        assert 'name="_continue"' in button
-        name, value = re.search(r'name="([^"]+)" value="([^"]+)"', button).groups()
-        again = form_data(html, form_id="review_form") | {name: value}
-        response = client.post(change_url(review), again)
+        review, html = asked(client, editor, writer, _continue="1")
+        response = client.post(change_url(review), press_publish_anyway(html))
         assert response.status_code == 302 and response["Location"] == change_url(review)
         review.refresh_from_db()
         assert review.is_live

@@ -18,35 +18,8 @@ PRODUCTION = {
 }
 
 
-def test_check_deploy_passes_at_warning_level(production_env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_env | PRODUCTION,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
-
-
-def test_check_deploy_flags_a_production_setup_without_https(production_env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
-
-
-def test_check_deploy_asks_for_the_address_links_in_e_mails_use(production_env):
-    env = {k: v for k, v in (production_env | PRODUCTION).items() if k != "REVIEWSITE_SITE_URL"}
-    result = subprocess.run(
+def check_deploy(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -54,6 +27,23 @@ def test_check_deploy_asks_for_the_address_links_in_e_mails_use(production_env):
         text=True,
         timeout=60,
     )
+
+
+def test_check_deploy_passes_at_warning_level(production_env):
+    result = check_deploy(production_env | PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_flags_a_production_setup_without_https(production_env):
+    result = check_deploy(production_env)
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
+
+
+def test_check_deploy_asks_for_the_address_links_in_e_mails_use(production_env):
+    env = {k: v for k, v in (production_env | PRODUCTION).items() if k != "REVIEWSITE_SITE_URL"}
+    result = check_deploy(env)
     assert result.returncode != 0
     output = result.stderr + result.stdout
     assert "REVIEWSITE_SITE_URL is http://127.0.0.1:" in output and "reviewsite.W001" in output
