@@ -62,10 +62,13 @@ def review_message(*, review, email: str, reason: str) -> EmailMultiAlternatives
     return message
 
 
-def queue_digest(*, email: str, reviews: list, week) -> None:
-    """Queue one weekly digest listing reviews (each with its absolute URL)."""
+def queue_digest(*, email: str, reviews: list, week, following: list[str]) -> None:
+    """Queue one weekly digest listing reviews (each with its absolute URL), and saying
+    which of the reader's follows chose them (`following`: their labels)."""
     items = [(review, links.absolute(review.get_absolute_url())) for review in reviews]
-    context = _context(email, items=items, week=week)
+    *others, last = following
+    named = f"{', '.join(others)} and {last}" if others else last
+    context = _context(email, items=items, week=week, following=named)
     deliver.enqueue(
         to=email,
         subject=one_line(

@@ -79,12 +79,11 @@ class FollowQuerySet(models.QuerySet):
     def reasons(self, review: Review, followers: list[int]) -> dict[int, str]:
         """Why each of these followers gets this review, in words: their most specific
         follow that covers it (its series, else its critic, else everything). One query."""
-        rank = {"series": 0, "critic": 1, "site": 2}
         found = self.filter(
             covering(review), follower_id__in=followers, frequency=Follow.Frequency.EACH
         ).select_related("series", "critic__profile")
         reasons = {}
-        for follow in sorted(found, key=lambda follow: rank[follow.kind]):
+        for follow in sorted(found, key=Follow.specificity):
             reasons.setdefault(follow.follower_id, follow.label)
         return reasons
 
@@ -140,6 +139,19 @@ class Follow(models.Model):
 
     def __str__(self):
         return self.label
+
+    def specificity(self) -> int:
+        """A sort key, most specific first (a series, a critic, everything): the order in
+        which messages name follows."""
+        return ["series", "critic", "site"].index(self.kind)
+
+    def covers(self, review: Review) -> bool:
+        """Does this follow cover the review? In Python what covering() is in SQL."""
+        if self.kind == self.Kind.SERIES:
+            return self.series_id == review.series_id
+        if self.kind == self.Kind.CRITIC:
+            return self.critic_id == review.author_id
+        return True
 
     @property
     def label(self) -> str:

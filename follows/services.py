@@ -436,9 +436,10 @@ def digests_send(*, today: date | None = None) -> int:
         return 0
     queued = 0
     weekly = Follower.objects.reachable().filter(follows__frequency=Follow.Frequency.WEEKLY)
-    for follower in weekly.distinct().select_related("address").prefetch_related("follows"):
+    followers = weekly.distinct().select_related("address")
+    for follower in followers.prefetch_related("follows__series", "follows__critic__profile"):
         follows = [f for f in follower.follows.all() if f.frequency == Follow.Frequency.WEEKLY]
-        chosen = [review for review in recent if any(_covers(f, review) for f in follows)]
+        chosen = [review for review in recent if any(f.covers(review) for f in follows)]
         if not chosen:
             continue
         try:
@@ -446,16 +447,17 @@ def digests_send(*, today: date | None = None) -> int:
                 Digest.objects.create(
                     follower=follower, week=week, reviews=len(chosen), sent_at=timezone.now()
                 )
-                mail.queue_digest(email=follower.email, reviews=chosen, week=week)
+                mail.queue_digest(
+                    email=follower.email,
+                    reviews=chosen,
+                    week=week,
+                    following=[
+                        f.label
+                        for f in sorted(follows, key=Follow.specificity)
+                        if any(map(f.covers, chosen))
+                    ],
+                )
         except IntegrityError:
             continue  # already sent this week
         queued += 1
     return queued
-
-
-def _covers(follow: Follow, review: Review) -> bool:
-    if follow.kind == Follow.Kind.SERIES:
-        return follow.series_id == review.series_id
-    if follow.kind == Follow.Kind.CRITIC:
-        return follow.critic_id == review.author_id
-    return True
