@@ -806,12 +806,20 @@ class ModerationAction(models.Model):
 #: and asking for replies on the same day), so a stranger typing it in the forms cannot
 #: flood its inbox.
 CONFIRMATIONS_A_DAY = 3
+#: The day those are counted over, from the first of them.
+CONFIRMATION_DAY = timedelta(days=1)
 
 
 class MailAddressQuerySet(models.QuerySet):
     def active(self):
         """Addresses that may be sent reply e-mails: confirmed and not unsubscribed."""
         return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def locked(self, email: str) -> "MailAddress":
+        """The address's row, made if new, locked until the transaction ends: its day's
+        confirmations are counted one request at a time."""
+        address, _ = self.get_or_create(email=email)
+        return self.select_for_update().get(pk=address.pk)
 
 
 class MailAddress(models.Model):
@@ -847,12 +855,15 @@ class MailAddress(models.Model):
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
 
+    def confirmed_within_a_day(self, now) -> bool:
+        """Has a confirmation e-mail gone to the address in the day counted from its first?"""
+        sent = self.confirmation_sent_at
+        return sent is not None and now - sent < CONFIRMATION_DAY
+
     def take_confirmation(self, now) -> bool:
         """Count one confirmation e-mail against the address's day; False when the day's
-        CONFIRMATIONS_A_DAY are spent. On a row locked with select_for_update."""
-        if self.confirmation_sent_at is None or now - self.confirmation_sent_at >= timedelta(
-            days=1
-        ):
+        CONFIRMATIONS_A_DAY are spent. On a row from MailAddress.objects.locked()."""
+        if not self.confirmed_within_a_day(now):
             self.confirmation_sent_at, self.confirmations_sent = now, 1
         elif self.confirmations_sent < CONFIRMATIONS_A_DAY:
             self.confirmations_sent += 1

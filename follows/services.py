@@ -54,8 +54,7 @@ def follow_request(*, email: str, kind: str, series: Series | None, critic, freq
     email = email.strip().lower()
     now = timezone.now()
     with transaction.atomic():
-        address, _ = MailAddress.objects.get_or_create(email=email)
-        address = MailAddress.objects.select_for_update().get(pk=address.pk)
+        address = MailAddress.objects.locked(email)
         if not address.take_confirmation(now):
             return False
         mail.queue_confirmation(

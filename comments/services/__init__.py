@@ -60,7 +60,6 @@ from comments.services.privacy import (
 )
 from comments.services.reactions import OwnComment, reaction_set
 from comments.services.reply_mail import (
-    CONFIRMATION_INTERVAL,
     StaleLink,
     reply_notify,
     subscription_confirm,
@@ -77,7 +76,6 @@ from comments.services.reports import (
 __all__ = [
     "ANONYMOUS",
     "BAN_LENGTHS",
-    "CONFIRMATION_INTERVAL",
     "DELETED_TEXT",
     "DUPLICATE_WINDOW",
     "MAX_LINKS",

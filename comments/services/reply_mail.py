@@ -1,7 +1,5 @@
 """Reply e-mails: an address confirms, replies are sent once, an unsubscribe holds."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -12,30 +10,27 @@ from comments.models import (
     MailAddress,
 )
 
-#: A second confirmation e-mail to the same address waits this long (someone typing a
-#: stranger's address in the form cannot flood them).
-CONFIRMATION_INTERVAL = timedelta(days=1)
-
 
 def subscription_request(*, email: str) -> bool:
     """Ask an address to confirm it wants reply e-mails; True if a message was queued.
 
-    Nothing is sent to an address that is already active, nor twice within a day.
+    Nothing is sent to an address that is already active, nor when any confirmation (a
+    follow's included) went to it within the day; one sent counts against the address's
+    daily allowance, which follows share (MailAddress.take_confirmation).
     """
     email = email.strip().lower()
-    address, _ = MailAddress.objects.get_or_create(email=email)
     now = timezone.now()
-    sent = address.confirmation_sent_at
-    if address.is_active or (sent and now - sent < CONFIRMATION_INTERVAL):
-        return False
-    address.confirmation_sent_at = now
-    address.save(update_fields=["confirmation_sent_at"])
-    mail.send(
-        to=email,
-        subject=f"Confirm reply e-mails from {settings.SITE_NAME}",
-        template="confirm",
-        context={"confirm_url": mail.confirm_url(email)},
-    )
+    with transaction.atomic():
+        address = MailAddress.objects.locked(email)
+        if address.is_active or address.confirmed_within_a_day(now):
+            return False
+        address.take_confirmation(now)  # the day's first
+        mail.send(
+            to=email,
+            subject=f"Confirm reply e-mails from {settings.SITE_NAME}",
+            template="confirm",
+            context={"confirm_url": mail.confirm_url(email)},
+        )
     return True
 
 

@@ -111,6 +111,19 @@ class TestOptingIn:
         assert f"We e-mailed a link to {ADDRESS} earlier today (one a day at most)" in page
         assert f"We have sent a link to {ADDRESS}" not in page
 
+    def test_a_reply_link_starts_a_new_day_of_confirmations_a_follow_may_share(self, smtp):
+        # Yesterday's three confirmations were all spent.
+        MailAddress.objects.create(
+            email=ADDRESS,
+            confirmation_sent_at=timezone.now() - datetime.timedelta(days=2),
+            confirmations_sent=3,
+        )
+        opt_in(Client(), make_review())
+        follow(Client(), "/newsletter/", ADDRESS)  # the day's second confirmation
+        run_worker(smtp)
+        subjects = sorted(m.message["Subject"] for m in smtp.messages_to(ADDRESS))
+        assert len(subjects) == 2 and subjects[0] == "Confirm reply e-mails from Reviewsite"
+
     def test_after_a_follow_the_same_day_the_page_points_to_its_link(self, smtp):
         follow(Client(), "/newsletter/", ADDRESS)
         client = Client()
