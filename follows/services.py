@@ -156,12 +156,17 @@ def follows_stop(*, email: str) -> int:
         return count
 
 
-def follow_change(*, follower: Follower, follow_id: int, frequency: str | None) -> bool:
-    """Change how often one follow sends, or (frequency None) stop it; False if not theirs."""
-    follows = follower.follows.filter(pk=follow_id)
+def follow_change(*, follower: Follower, follow_id: int, frequency: str | None) -> Follow | None:
+    """Change how often one follow sends, or (frequency None) stop it. Returns the follow
+    (to name it), or None if it is not theirs."""
+    follow = follower.follows.select_related("series", "critic").filter(pk=follow_id).first()
+    if follow is None:
+        return None
     if frequency is None:
-        return follows.delete()[0] > 0
-    return follows.update(frequency=frequency) > 0
+        follow.delete()
+    else:
+        follower.follows.filter(pk=follow_id).update(frequency=frequency)
+    return follow
 
 
 # --- Sending a review ----------------------------------------------------------------------

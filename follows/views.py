@@ -180,15 +180,14 @@ def manage(request, token):
         else:
             form = FollowChangeForm(request.POST)
             if follower is not None and form.is_valid():
-                follow = follower.follows.filter(pk=form.cleaned_data["follow"]).first()
                 frequency = form.cleaned_data["frequency"]
                 stop = request.POST.get("stop") == "one" or frequency == "stop"
+                follow = services.follow_change(
+                    follower=follower,
+                    follow_id=form.cleaned_data["follow"],
+                    frequency=None if stop else frequency,
+                )
                 if follow is not None:
-                    services.follow_change(
-                        follower=follower,
-                        follow_id=follow.pk,
-                        frequency=None if stop else frequency,
-                    )
                     done = (
                         f"You no longer follow {follow.label}."
                         if stop
