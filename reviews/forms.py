@@ -245,6 +245,8 @@ def byline_refusal(author, publisher) -> str:
 
 #: The value of a "Publish anyway" button named after a save button (publish_anyway_name).
 PUBLISH_ANYWAY = "publish-anyway"
+#: The admin's save buttons that say where to go after saving.
+SAVE_AND = ("_continue", "_addanother")
 
 
 class ReviewAdminForm(forms.ModelForm):
@@ -406,9 +408,7 @@ class ReviewAdminForm(forms.ModelForm):
     def publish_anyway_name(self) -> str:
         """The "Publish anyway" button's name: the save button first pressed ("Save and
         continue editing", "Save and add another") so the admin goes where it would have."""
-        return next(
-            (name for name in ("_continue", "_addanother") if name in self.data), "_publish_anyway"
-        )
+        return next((name for name in SAVE_AND if name in self.data), "_publish_anyway")
 
     def _check_content(self, cleaned) -> None:
         """Content checks are warnings: a submit or publish with some open is refused
@@ -418,7 +418,7 @@ class ReviewAdminForm(forms.ModelForm):
             return
         if self.data.get("_submit") == "anyway" or "_publish_anyway" in self.data:
             return
-        if PUBLISH_ANYWAY in (self.data.get("_continue"), self.data.get("_addanother")):
+        if any(self.data.get(name) == PUBLISH_ANYWAY for name in SAVE_AND):
             return
         rows = self.instance.__dict__.get("form_rows", {})
         if not all(formset.is_valid() for formset in rows.values()):
