@@ -48,7 +48,8 @@ def thanks(request):
     elif critic:
         back = {"url": critic_url(critic), "name": f"{display_name(critic)}’s reviews"}
     response = render(request, "follows/thanks.html", {"back": back})
-    return httpcache.shared(response, ["follows"])
+    # A renamed series or critic sends review_changed or critic_changed: both purge LISTING.
+    return httpcache.shared(response, ["follows", *([httpcache.LISTING] if back else [])])
 
 
 @require_POST

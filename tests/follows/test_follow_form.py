@@ -5,7 +5,8 @@ follow until the link is opened, and leaves the shared pages shared."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import MailAddress
@@ -16,6 +17,7 @@ from tests.factories import give_name, make_comment, make_review, make_user
 from tests.follows.following import confirm, follow
 from tests.forms import form_data
 from tests.mailserver import run_worker
+from tests.servers import purge_recorder
 from tests.site.test_shared_pages import assert_shared
 
 SAME = {"HTTP_SEC_FETCH_SITE": "same-origin"}
@@ -97,6 +99,20 @@ class TestPostingIt:
         assert f'<a href="{link}">{back}</a>' in thanks.content.decode()
         assert "at most three confirmations a day" in thanks.content.decode()
         assert_shared(thanks)
+
+    @pytest.mark.django_db(transaction=True)
+    def test_renaming_the_series_renews_the_thank_you_page_that_names_it(self, ballard, superuser):
+        thanks = Client().get(f"/follow/thanks/?series={ballard.series.slug}")
+        with purge_recorder() as cache, override_settings(HTTP_CACHES=[cache.url]):
+            admin = Client()
+            admin.force_login(superuser)
+            url = reverse("admin:reviews_series_change", args=[ballard.series.pk])
+            data = form_data(admin.get(url).content.decode(), "series_form")
+            assert admin.post(url, data | {"name": "Ballard (2025)"}).status_code == 302
+            purged = set().union(*cache.keys())
+        assert set(thanks["xkey"].split()) & purged
+        html = Client().get(f"/follow/thanks/?series={ballard.series.slug}").content.decode()
+        assert "Back to Ballard (2025)" in html
 
     def test_a_thank_you_page_naming_nothing_known_leads_home(self, ballard):
         html = Client().get("/follow/thanks/?series=no-such&critic=x").content.decode()
