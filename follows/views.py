@@ -163,14 +163,15 @@ def _what(wish: dict) -> str | None:
 def manage(request, token):
     """ "Your e-mails": what an address follows; change how often, stop one, stop all.
 
-    Templates: follows/manage.html. Context: email (masked), follows, done, error
+    Templates: follows/manage.html. Context: email (masked), follows, frequencies, done,
+    error, undeliverable
     """
     try:
         email = links.read_manage(token)
     except links.BadLink as error:
         return _bad_link(request, error)
     follower = services.follower_for(email)
-    done = None
+    done = refused = None
     if request.method == "POST":
         if request.POST.get("stop") == "all":
             services.follows_stop(email=email)
@@ -180,7 +181,11 @@ def manage(request, token):
             )
         else:
             form = FollowChangeForm(request.POST)
-            if follower is not None and form.is_valid():
+            if follower is None or not form.is_valid():
+                refused = (
+                    "Nothing changed: choose how often, or press Stop following, on a follow below."
+                )
+            else:
                 frequency = form.cleaned_data["frequency"]
                 stop = request.POST.get("stop") == "one" or frequency == "stop"
                 follow = services.follow_change(
@@ -188,7 +193,9 @@ def manage(request, token):
                     follow_id=form.cleaned_data["follow"],
                     frequency=None if stop else frequency,
                 )
-                if follow is not None:
+                if follow is None:
+                    refused = "Nothing changed: that follow is no longer on this list."
+                else:
                     done = (
                         f"You no longer follow {follow.label}."
                         if stop
@@ -205,6 +212,7 @@ def manage(request, token):
             "follows": follows,
             "frequencies": Follow.Frequency.choices,
             "done": done,
+            "error": refused,
             "undeliverable": follower is not None and follower.undeliverable_at is not None,
         },
     )

@@ -74,10 +74,21 @@ class TestYourEmails:
     def test_someone_elses_follow_cannot_be_changed_with_my_link(self, follower):
         (other,) = followers(1, prefix="other", kind=Follow.Kind.SITE)
         theirs = Follow.objects.get(follower__address__email=other)
-        Client().post(
+        response = Client().post(
             path(links.manage_url(follower)), {"follow": theirs.pk, "frequency": "stop"}, **SAME
         )
         assert Follow.objects.filter(pk=theirs.pk).exists()
+        assert (
+            "Nothing changed: that follow is no longer on this list." in response.content.decode()
+        )
+
+    def test_a_change_that_makes_no_sense_says_nothing_changed(self, follower):
+        site_follow = Follow.objects.get(kind=Follow.Kind.SITE)
+        url = path(links.manage_url(follower))
+        response = Client().post(url, {"follow": site_follow.pk, "frequency": "hourly"}, **SAME)
+        assert response.status_code == 200
+        assert "Nothing changed: choose how often" in response.content.decode()
+        assert Follow.objects.get(pk=site_follow.pk).frequency == Follow.Frequency.EACH
 
 
 class TestUnsubscribePage:
