@@ -20,6 +20,7 @@ from polls.admin import REVIEW_POLL_RESULTS_PREFETCH, PollInline, review_poll_re
 from reviews import revisions, services
 from reviews.checks import review_checks
 from reviews.forms import (
+    CARRY,
     DATETIME_OVERRIDES,
     CreditFormSet,
     FigureForm,
@@ -611,7 +612,7 @@ class ReviewAdmin(admin.ModelAdmin):
         changed = [
             str(form.fields[name].label)
             for name in form.changed_data
-            if name not in ("loaded_revision", "save_anyway", "replace_scheduled")
+            if name not in ("loaded_revision", "save_anyway", "with_scheduled")
         ]
         # What the editor changed, by the fields' data (a form may say it has changed to be
         # saved as it is, as the followers' mailing choice does).
@@ -633,6 +634,8 @@ class ReviewAdmin(admin.ModelAdmin):
             else ("Created." if not change else "Saved."),
             step=self._workflow_step(request, review),
         )
+        if form.cleaned_data.get("with_scheduled") == CARRY:
+            self._carry_into_scheduled(request, review, before=form.latest)
         at = form.cleaned_data.get("go_live_at")
         if at is not None:
             services.review_schedule_change(
@@ -658,6 +661,27 @@ class ReviewAdmin(admin.ModelAdmin):
         ):
             services.review_send_back(review=review, by=request.user, note=review.editor_note)
             self.message_user(request, "Sent back to the writer with your note.", messages.SUCCESS)
+
+    def _carry_into_scheduled(self, request, review, *, before) -> None:
+        for change, kept in services.review_carry_into_scheduled(
+            review=review, before=before, by=request.user
+        ).items():
+            at = when(change.go_live_at)
+            if kept:
+                self.message_user(
+                    request,
+                    f"Saved, and put into the change scheduled for {at}, except what that "
+                    f"change edits too, where its version goes live at {at}: "
+                    f"{'; '.join(kept)}.",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Saved, and put into the change scheduled for {at}: it stays when the "
+                    "change goes live.",
+                    messages.SUCCESS,
+                )
 
     @staticmethod
     def _workflow_step(request, review) -> str:

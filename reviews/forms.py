@@ -247,6 +247,8 @@ def byline_refusal(author, publisher) -> str:
 PUBLISH_ANYWAY = "publish-anyway"
 #: The admin's save buttons that say where to go after saving.
 SAVE_AND = ("_continue", "_addanother")
+#: A save made while a change is scheduled: put into the change too, or now only.
+CARRY, REPLACE = "carry", "replace"
 
 
 class ReviewAdminForm(forms.ModelForm):
@@ -264,11 +266,23 @@ class ReviewAdminForm(forms.ModelForm):
         help_text="Tick this once you have compared the two, then save again.",
     )
 
-    replace_scheduled = forms.BooleanField(
+    with_scheduled = forms.ChoiceField(
         required=False,
-        label="Save anyway",
-        help_text="The scheduled change will still replace the whole review, this save "
-        "included, when it goes live.",
+        label="Save with a change scheduled",
+        choices=[
+            (
+                CARRY,
+                "Save now, and put this save into the scheduled change too: it is not undone "
+                "when the change goes live (where both change the same thing, the scheduled "
+                "change’s version wins, and you are told what)",
+            ),
+            (
+                REPLACE,
+                "Save now only: the scheduled change still replaces the whole review, this "
+                "save included, when it goes live",
+            ),
+        ],
+        widget=forms.RadioSelect,
     )
 
     go_live_at = forms.SplitDateTimeField(
@@ -368,10 +382,21 @@ class ReviewAdminForm(forms.ModelForm):
         """A scheduled change is the whole review as it will read, so when it goes live
         it undoes whatever was saved in between: a save now, or another scheduled change.
         Such a save is refused, everything typed kept, until the editor says they know."""
-        if not self.instance.pk or cleaned.get("replace_scheduled"):
+        if not self.instance.pk:
             return
         pending = self.instance.scheduled_changes.order_by("go_live_at", "pk").first()
         if pending is None:
+            return
+        if cleaned.get("with_scheduled") == CARRY and cleaned.get("go_live_at"):
+            self.add_error(
+                "go_live_at",
+                ValidationError(
+                    "A save put into the scheduled change goes live now: leave this time "
+                    "empty, or choose to save now only.",
+                    code="carry_needs_now",
+                ),
+            )
+        if cleaned.get("with_scheduled"):
             return
         self.pending_change = pending
         self.add_error(

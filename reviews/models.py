@@ -1054,6 +1054,15 @@ class ScheduledChange(models.Model):
         related_name="+",
         help_text="The review as it will read once the change goes live.",
     )
+    base = models.ForeignKey(
+        "reversion.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The live version the change was last made against: what the change "
+        "itself edits is where it differs from this.",
+    )
     go_live_at = models.DateTimeField("goes live at", db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

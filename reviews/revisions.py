@@ -15,7 +15,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import reversion
 from django.contrib.auth import get_user_model
@@ -319,6 +319,106 @@ def _restore_children(review: Review, model, rows: list[dict], *, notes: list[st
         _restore_fields(obj, model, row, keep={"id", "review"}, notes=notes)
         obj.review = review
         obj.save()
+
+
+# --- Carrying a save into a scheduled change ----------------------------------------------
+
+
+def carry_into(
+    *,
+    scheduled: Revision,
+    base: Revision | None,
+    before: Revision,
+    after: Revision,
+    by,
+    comment: str,
+) -> tuple[Revision, list[str]]:
+    """The scheduled revision with the edits of a save (`before` → `after`) put into it.
+
+    A scheduled change holds the whole review as it will read, so when it goes live it
+    would undo a save made in between. Here the save's edits go into it, row by row and
+    field by field, wherever the change itself (`base` → `scheduled`) left that field or
+    row alone; where both edited the same thing, the change's version stays, and the
+    returned labels name those things. The new revision is dated just before `after`, so
+    the latest revision stays the live one. Without a base, whatever the change differs
+    from `before` in counts as its own edit.
+    """
+    base = base or before
+    old, new, was, planned = (_versions(r) for r in (before, after, base, scheduled))
+    merged = {key: (version, _fields(version)) for key, version in planned.items()}
+    kept: list[str] = []
+    for key in old.keys() | new.keys():
+        if key not in old:  # a row this save added
+            merged[key] = (new[key], _fields(new[key]))
+            continue
+        mine_was = _fields(old[key])
+        theirs = merged[key][1] if key in merged else None
+        theirs_was = _fields(was[key]) if key in was else mine_was
+        if key not in new:  # a row this save deleted
+            if theirs == theirs_was:
+                del merged[key]
+            elif theirs is not None:
+                kept.append(_row_label(old[key]))
+            continue
+        mine = _fields(new[key])
+        edited = [name for name in mine if mine_was.get(name) != mine[name]]
+        if edited and theirs is None:  # the change deletes the row
+            kept.append(_row_label(old[key]))
+            continue
+        for name in edited:
+            if theirs.get(name) == theirs_was.get(name):
+                theirs[name] = mine[name]
+            elif theirs.get(name) != mine[name]:
+                kept.append(_row_label(old[key], name))
+    with transaction.atomic():
+        revision = Revision.objects.create(
+            date_created=after.date_created - timedelta(microseconds=1), user=by, comment=comment
+        )
+        Version.objects.bulk_create(
+            Version(
+                revision=revision,
+                object_id=version.object_id,
+                content_type_id=version.content_type_id,
+                db=version.db,
+                format=version.format,
+                serialized_data=_with_fields(version, fields),
+                object_repr=version.object_repr,
+            )
+            for version, fields in merged.values()
+        )
+    return revision, [label for label in dict.fromkeys(kept) if label]
+
+
+def _versions(revision: Revision) -> dict[tuple[int, str], Version]:
+    return {
+        (version.content_type_id, version.object_id): version
+        for version in revision.version_set.select_related("content_type")
+    }
+
+
+def _fields(version: Version) -> dict:
+    """A version's fields as stored (JSON values), so they compare exactly."""
+    return dict(json.loads(version.serialized_data)[0]["fields"])
+
+
+def _with_fields(version: Version, fields: dict) -> str:
+    data = json.loads(version.serialized_data)
+    data[0]["fields"] = fields
+    return json.dumps(data)
+
+
+def _row_label(version: Version, name: str = "") -> str:
+    """ "Verdict", "Section “Cast” · Body", "Section “Cast”": what an editor calls it."""
+    model = version.content_type.model_class()
+    if model is None or name in KEPT_ON_RESTORE:
+        return ""
+    field = ""
+    if name:
+        field = str(model._meta.get_field(name).verbose_name).capitalize()
+    if model is Review:
+        return field
+    row = f"{str(model._meta.verbose_name).capitalize()} “{version.object_repr}”"
+    return f"{row} · {field}" if field else row
 
 
 def files_in_revisions() -> set[str]:

@@ -11,7 +11,7 @@ from reversion.models import Revision
 from infra import dates, freshness
 from reviews import tasks
 from reviews.models import Credit, Figure, Review, ReviewAction, ScheduledChange, Section
-from reviews.revisions import latest_revision, replay, review_save_revision
+from reviews.revisions import carry_into, latest_revision, replay, review_save_revision
 
 Action = ReviewAction.Action
 
@@ -108,17 +108,49 @@ def review_schedule_change(*, review: Review, by, at, live: Revision) -> Schedul
     when = dates.when(at)
     with transaction.atomic():
         replay(review, live)
-        review_save_revision(
+        base = review_save_revision(
             review=review, by=by, comment=f"The live version, kept until the change of {when}."
         )
         change = ScheduledChange.objects.create(
-            review=review, revision=pending, go_live_at=at, created_by=by
+            review=review, revision=pending, base=base, go_live_at=at, created_by=by
         )
         ReviewAction.record(
             review=review, by=by, action=Action.SCHEDULE, note=f"Changes scheduled for {when}."
         )
         transaction.on_commit(lambda: tasks.apply_due_changes.using(run_after=at).enqueue())
     return change
+
+
+def review_carry_into_scheduled(*, review: Review, before: Revision, by) -> dict:
+    """Put the save just stored (the review's latest revision, made from `before`) into
+    every change still scheduled for the review, so it is not undone when they go live.
+
+    Returns {change: labels of what that change keeps its own version of}.
+    """
+    after = latest_revision(review)
+    kept = {}
+    with transaction.atomic():
+        for change in review.scheduled_changes.select_for_update(of=("self",)).select_related(
+            "revision", "base"
+        ):
+            when = dates.when(change.go_live_at)
+            change.revision, kept[change] = carry_into(
+                scheduled=change.revision,
+                base=change.base,
+                before=before,
+                after=after,
+                by=by,
+                comment=f"The change scheduled for {when}, with this save carried into it.",
+            )
+            change.base = after
+            change.save(update_fields=["revision", "base"])
+            ReviewAction.record(
+                review=review,
+                by=by,
+                action=Action.EDIT,
+                note=f"Saved now and into the change scheduled for {when}.",
+            )
+    return kept
 
 
 def review_cancel_change(*, change: ScheduledChange, by) -> None:

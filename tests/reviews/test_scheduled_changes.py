@@ -126,15 +126,17 @@ def test_a_save_in_between_is_refused_until_the_editor_knows_the_change_will_und
     assert "Not saved: a change to this review is scheduled for" in html
     assert 'value="A typo fixed now."' in html or ">A typo fixed now.</textarea>" in html
     cancel = f"/admin/reviews/review/{live.pk}/scheduled/{ScheduledChange.objects.get().pk}/cancel/"
-    assert f'href="{cancel}"' in html and 'name="replace_scheduled"' in html
+    assert f'href="{cancel}"' in html
+    assert 'name="with_scheduled" value="carry"' in html
+    assert 'name="with_scheduled" value="replace"' in html
     live.refresh_from_db()
     assert live.verdict != "A typo fixed now." and len(revisions.revisions_of(live)) == before
     # Another time for another change is refused too: it would undo, or be undone by, this one.
     again = schedule(client, live, timezone.now() + timedelta(hours=3), verdict="Later words.")
     assert again.status_code == 200 and ScheduledChange.objects.count() == 1
 
-    # Knowing, the editor saves anyway; the scheduled change still goes live as it was.
-    assert client.post(change_url(live), data | {"replace_scheduled": "on"}).status_code == 302
+    # Knowing, the editor saves now only; the scheduled change still goes live as it was.
+    assert client.post(change_url(live), data | {"with_scheduled": "replace"}).status_code == 302
     assert reader_sees(live, "A typo fixed now.")
     services.review_apply_due_changes(now=timezone.now() + timedelta(hours=2, seconds=1))
     assert reader_sees(live, "The corrected headline")
@@ -149,3 +151,121 @@ def test_with_the_change_cancelled_a_save_goes_through_as_usual(client, editor, 
     data = open_form(client, live) | {"verdict": "A typo fixed now."}
     assert client.post(change_url(live), data).status_code == 302
     assert reader_sees(live, "A typo fixed now.")
+
+
+def messages_of(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_save_put_into_the_scheduled_change_shows_now_and_stays_when_it_goes_live(
+    client, editor, live
+):
+    client.force_login(editor)
+    at = timezone.now() + timedelta(hours=2)
+    schedule(client, live, at, headline="The corrected headline")
+    data = open_form(client, live) | {
+        "verdict": "A typo fixed now.",
+        "sections-0-body": "The first paragraph, reworded now.",
+        "sections-2-heading": "A section added now",
+        "sections-2-body": "Its words.",
+    }
+    assert client.post(change_url(live), data).status_code == 200  # asked first
+
+    response = client.post(change_url(live), data | {"with_scheduled": "carry"}, follow=True)
+    assert "Saved, and put into the change scheduled for" in messages_of(response)
+    assert "except" not in messages_of(response)
+    assert reader_sees(live, "A typo fixed now.") and reader_sees(live, "A section added now")
+    assert not reader_sees(live, "The corrected headline")
+
+    # Another save the same way: this save's verdict was not the change's own edit.
+    again = open_form(client, live) | {"verdict": "Fixed twice.", "with_scheduled": "carry"}
+    response = client.post(change_url(live), again, follow=True)
+    assert "except" not in messages_of(response)
+    # The comparison offered on the form shows what is left to change: the headline.
+    form = client.get(change_url(live)).content.decode()
+    assert "See what will change" in form
+    assert ScheduledChange.objects.get().base == revisions.latest_revision(live)
+
+    services.review_apply_due_changes(now=at + timedelta(seconds=1))
+    for text in (
+        "The corrected headline",
+        "Fixed twice.",
+        "The first paragraph, reworded now.",
+        "A section added now",
+        "Its words.",
+    ):
+        assert reader_sees(live, text), text
+    assert not reader_sees(live, "The embargoed headline")
+    carried = ReviewAction.objects.filter(note__startswith="Saved now and into the change")
+    assert carried.count() == 2
+
+
+def test_where_both_change_the_same_thing_the_scheduled_version_wins_and_the_editor_is_told(
+    client, editor, live
+):
+    client.force_login(editor)
+    at = timezone.now() + timedelta(hours=2)
+    schedule(client, live, at, verdict="The verdict after the broadcast.")
+    data = open_form(client, live) | {
+        "verdict": "The verdict typed now.",
+        "headline": "A headline typed now",
+        "with_scheduled": "carry",
+    }
+    response = client.post(change_url(live), data, follow=True)
+    said = messages_of(response)
+    assert "except what that change edits too" in said and "Verdict" in said
+    assert "Headline" not in said
+    assert reader_sees(live, "The verdict typed now.")
+
+    services.review_apply_due_changes(now=at + timedelta(seconds=1))
+    assert reader_sees(live, "The verdict after the broadcast.")
+    assert reader_sees(live, "A headline typed now")
+
+
+def test_a_row_the_save_deletes_stays_deleted_unless_the_change_edits_it(client, editor, live):
+    client.force_login(editor)
+    at = timezone.now() + timedelta(hours=2)
+    schedule(client, live, at, headline="The corrected headline")
+    data = open_form(client, live) | {"sections-1-DELETE": "on", "with_scheduled": "carry"}
+    assert client.post(change_url(live), data).status_code == 302
+    assert not reader_sees(live, "Paragraph one of section 2.")
+    services.review_apply_due_changes(now=at + timedelta(seconds=1))
+    assert reader_sees(live, "The corrected headline")
+    assert not reader_sees(live, "Paragraph one of section 2.")
+
+
+def test_a_save_put_into_the_change_cannot_also_wait_for_a_time(client, editor, live):
+    client.force_login(editor)
+    schedule(client, live, timezone.now() + timedelta(hours=2), headline="The corrected headline")
+    later = timezone.localtime(timezone.now() + timedelta(hours=3))
+    data = open_form(client, live) | {
+        "verdict": "Typed words.",
+        "with_scheduled": "carry",
+        "go_live_at_0": f"{later:%Y-%m-%d}",
+        "go_live_at_1": f"{later:%H:%M:%S}",
+    }
+    response = client.post(change_url(live), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "goes live now: leave this time empty" in html and "Typed words." in html
+    assert ScheduledChange.objects.count() == 1 and not reader_sees(live, "Typed words.")
+
+
+def test_a_change_scheduled_before_the_upgrade_is_given_the_live_version_it_was_made_against(
+    client, editor, live
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("reviews.migrations.0021_scheduled_change_base")
+    client.force_login(editor)
+    schedule(client, live, timezone.now() + timedelta(hours=2), headline="The corrected headline")
+    stored_with_it = ScheduledChange.objects.get().base
+    assert stored_with_it is not None and stored_with_it == revisions.latest_revision(live)
+    ScheduledChange.objects.update(base=None)  # as the upgrade finds it
+    open_form(client, live)  # another revision later than both must not be taken
+    revisions.review_save_revision(review=live, by=editor, comment="A later save.")
+
+    migration.the_live_version_stored_with_each(apps, None)
+    assert ScheduledChange.objects.get().base == stored_with_it
