@@ -370,7 +370,10 @@ class ReviewAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return redirect("admin:reviews_review_history", review.pk)
-        if old.date_created > new.date_created:
+        # Older first, a scheduled change's revision last: it is stored before the live
+        # version it waits behind, but it is what the review will read like next.
+        scheduled = {c.revision_id: c for c in review.scheduled_changes.all()}
+        if (old.pk in scheduled, old.date_created) > (new.pk in scheduled, new.date_created):
             old, new = new, old
         rows = revisions.compare(old, new)
         context = self._context(
@@ -379,6 +382,7 @@ class ReviewAdmin(admin.ModelAdmin):
             f"Compare revisions of “{review.headline}”",
             old=old,
             new=new,
+            new_scheduled=scheduled.get(new.pk),
             rows=rows,
             changed=[row for row in rows if row.changed],
             show_all=request.GET.get("all") == "1",

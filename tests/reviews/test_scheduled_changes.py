@@ -269,3 +269,18 @@ def test_a_change_scheduled_before_the_upgrade_is_given_the_live_version_it_was_
 
     migration.the_live_version_stored_with_each(apps, None)
     assert ScheduledChange.objects.get().base == stored_with_it
+
+
+def test_see_what_will_change_shows_the_live_words_going_and_the_scheduled_ones_coming(
+    client, editor, live
+):
+    import html as html_lib
+    import re
+
+    client.force_login(editor)
+    schedule(client, live, timezone.now() + timedelta(hours=2), headline="The corrected headline")
+    form = client.get(change_url(live)).content.decode()
+    link = re.search(r'href="([^"]+)">See what will change', form).group(1)
+    page = client.get(html_lib.unescape(link)).content.decode()
+    assert "to <strong>the change scheduled for" in page
+    assert "<ins>corrected</ins>" in page and "<del>embargoed</del>" in page
