@@ -95,6 +95,15 @@ class SeasonGuide:
         return [row.number for row in self.rows]
 
     @property
+    def folds_current(self) -> bool:
+        """Whether the page's own episode (a recap's) is past the reader's shield."""
+        return any(row.folded and row.episode.pk == self.current for row in self.rows)
+
+    @property
+    def unfolded_recaps(self) -> list[EpisodeRow]:
+        return [row for row in self.recapped if not row.folded]
+
+    @property
     def neighbours(self) -> tuple[EpisodeRow | None, EpisodeRow | None]:
         """The recapped episodes before and after the current one."""
         recapped = self.recapped

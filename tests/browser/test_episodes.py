@@ -87,7 +87,8 @@ def test_the_arc_is_readable_on_a_phone(live_server, demo, page, screenshot):
 
 
 @pytest.mark.parametrize(
-    "path", ["/series/ballard/", "/series/ballard/?upto=1", RECAP, f"{SEASON}?upto=2"]
+    "path",
+    ["/series/ballard/", "/series/ballard/?upto=1", RECAP, f"{RECAP}?upto=1", f"{SEASON}?upto=2"],
 )
 def test_axe_finds_nothing_on_the_episode_pages(live_server, demo, page, axe, path):
     page.goto(live_server.url + path)

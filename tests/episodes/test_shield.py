@@ -64,6 +64,24 @@ class TestRecap:
         assert "Episode 2 — you haven’t watched this yet" in html
         assert "Chapter 2" not in html
 
+    def test_a_recap_past_upto_is_folded_until_the_reader_chooses_to_read_it(self, client, season):
+        review, _episodes, recaps = season
+        make_comment(recaps[2], body="The second chapter ends on a cliff.")
+        response = client.get(f"{recaps[2].get_absolute_url()}?upto=1")
+        html = response.content.decode()
+        assert response.status_code == 200 and "public" in response["Cache-Control"]
+        assert "you’re up to episode 1" in html
+        for spoiler in ("Chapter 2", recaps[2].headline, recaps[2].standfirst, "a cliff"):
+            assert spoiler not in html, spoiler
+        assert f'href="{recaps[2].get_absolute_url()}">Read it anyway</a>' in html
+        assert (
+            f'href="{recaps[1].get_absolute_url()}?upto=1">Back to the recap of episode 1' in html
+        )
+        assert f'href="{review.get_absolute_url()}?upto=1#episodes"' in html
+        # Up to the episode itself, or with no shield, the recap is there.
+        for url in (f"{recaps[2].get_absolute_url()}?upto=2", recaps[2].get_absolute_url()):
+            assert recaps[2].headline in client.get(url).content.decode()
+
 
 class TestTaggedComments:
     def test_a_comment_past_upto_is_folded_behind_its_episode(self, client, season):
