@@ -341,6 +341,15 @@ class ReviewAdminForm(forms.ModelForm):
         self.latest = latest_revision(self.instance) if self.instance.pk else None
         self.fields["loaded_revision"].initial = self.latest.pk if self.latest else ""
 
+    def clean_published_at(self):
+        """The form shows the time to the second; sent back unchanged, it is the stored time
+        (with its fraction of a second), so a save is not taken for a new publication."""
+        typed = self.cleaned_data.get("published_at")
+        stored = self.instance.published_at if self.instance.pk else None
+        if typed and stored and typed == stored.replace(microsecond=0):
+            return stored
+        return typed
+
     def clean_slug(self) -> str:
         """The headline's slug when none was typed: without JavaScript (or before the
         page's script has run) the address is still filled in, not refused as missing."""

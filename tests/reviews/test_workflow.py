@@ -2,6 +2,7 @@
 
 import pytest
 
+from reviews import revisions
 from reviews.models import Review, ReviewAction
 from tests.factories import give_name, make_review, make_user
 from tests.reviews.editing import change_url, open_form, save
@@ -75,6 +76,22 @@ def test_editor_publishes_a_submitted_review_and_it_leaves_the_queue(client, wri
     assert "No review" in client.get(LIST, {"workflow": "submitted"}).content.decode() or (
         review.headline not in client.get(LIST, {"workflow": "submitted"}).content.decode()
     )
+
+
+def test_saving_a_live_review_again_is_an_edit_not_another_publication(client, writer, editor):
+    review = make_review(published=False, author=give_name(writer, "Wren Hale"))
+    client.force_login(editor)
+    data = open_form(client, review)
+    data.update(status="published", published_at_0="", published_at_1="", _publish_anyway="1")
+    assert save(client, review, data).status_code == 302
+    published_at = Review.objects.get(pk=review.pk).published_at
+
+    assert save(client, review, verdict="A sharper verdict.").status_code == 302
+    review.refresh_from_db()
+    assert review.published_at == published_at  # to the fraction of a second
+    log = list(ReviewAction.objects.filter(review=review).values_list("action", flat=True))
+    assert log.count("publish") == 1 and log.count("edit") == 2  # the first save, and this
+    assert revisions.latest_revision(review).comment == "Changed Verdict."
 
 
 def test_writer_cannot_publish_by_form_or_list_action(client, writer):
