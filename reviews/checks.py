@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import Resolver404, resolve
 
+from reviews.images import RENDITION_WIDTHS
 from reviews.models import Review
 
 #: Google shows about 600 px of a title in its results, which is 50–60 characters of
@@ -36,6 +37,11 @@ def check(function: Callable[[Review], list[Finding]]) -> Callable:
     if function not in _extra:
         _extra.append(function)
     return function
+
+
+#: The widest rendition made of a photo: narrower originals show soft on sharp screens,
+#: or smaller than the column.
+SHARP_WIDTH = RENDITION_WIDTHS[-1]
 
 
 def review_checks(review: Review, *, sections=None, figures=None) -> list[Finding]:
@@ -70,6 +76,14 @@ def review_checks(review: Review, *, sections=None, figures=None) -> list[Findin
     for number, (prefix, figure) in enumerate(figures, start=1):
         if not figure.alt_text.strip():
             found.append(Finding(f"Photo {number} has no alt text.", f"id_{prefix}-alt_text"))
+        if 0 < figure.width < SHARP_WIDTH:
+            found.append(
+                Finding(
+                    f"Photo {number} is only {figure.width} pixels wide: readers see it "
+                    f"smaller than the column or soft; {SHARP_WIDTH:,} or wider looks sharp.",
+                    f"id_{prefix}-image",
+                )
+            )
         if figure.position > len(sections):
             found.append(
                 Finding(

@@ -128,6 +128,21 @@ class TestContentChecks:
         )
         assert "The cast." in client.get(review.get_preview_url()).content.decode()
 
+    def test_a_photo_too_narrow_to_look_sharp_is_named_and_shown_at_its_own_size(
+        self, client, editor
+    ):
+        review = make_review(published=False)
+        make_figure(review, position=0)
+        make_figure(review, position=1, size=(200, 100), alt_text="A small still.")
+        client.force_login(editor)
+        html = client.get(f"/admin/reviews/review/{review.pk}/change/").content.decode()
+        panel = html.split('id="content-checks-title"')[1].split("</section>")[0]
+        assert "1 to look at" in panel
+        assert (
+            '<a href="#id_figures-1-image">Photo 2 is only 200 pixels wide: readers see it '
+            "smaller than the column or soft; 1,200 or wider looks sharp." in panel
+        )
+
     def test_a_review_with_nothing_to_look_at_says_so(self, client, editor):
         review = make_review(published=False)
         make_figure(review, position=0)
