@@ -535,6 +535,7 @@ class Review(models.Model):
         # Typed with straight quotes, shown with curly ones: converted once, here.
         self.headline = markup.typographic(self.headline)
         self.standfirst = markup.typographic(self.standfirst)
+        self.verdict = markup.typographic(self.verdict)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -793,6 +794,7 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         # Rendered once here, so no reader's request ever parses Markdown.
         self.body_html = markup.render(self.body)
+        self.heading = markup.typographic(self.heading)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
@@ -883,6 +885,7 @@ class Figure(models.Model):
         # A new upload, not yet stored: Django's own test (docs/architecture.md).
         if self.image and not getattr(self.image, "_committed", True):
             self.process_image()
+        self.caption = markup.typographic(self.caption)
         super().save(*args, **kwargs)
         replaced = self.__dict__.pop("_replaced", None)
         if replaced and replaced.image.name != self.image.name:

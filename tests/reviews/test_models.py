@@ -163,6 +163,17 @@ class TestTypography:
         assert review.headline == "‘Ballard’ Season 2 Review – It’s “Better”"
         assert review.standfirst == "Slow to start — then gripping…"
 
+    def test_a_section_heading_a_verdict_and_a_caption_are_typeset_too(self, client):
+        review = make_review(verdict="Worth it -- mostly", sections=1)
+        section = review.sections.create(order=2, heading="Verdict --- it's worth it", body="B.")
+        figure = make_figure(review, position=1, caption='Maggie Q in "Ballard"...')
+        page = client.get(review.get_absolute_url()).content.decode()
+        section.refresh_from_db()
+        figure.refresh_from_db()
+        assert section.heading == "Verdict — it’s worth it" and section.heading in page
+        assert "Worth it – mostly" in page
+        assert figure.caption == "Maggie Q in “Ballard”…" and figure.caption in page
+
     def test_already_curly_text_and_markup_like_text_stay_as_typed(self):
         review = make_review(headline="‘Ballard’ <b>*5 > 3*</b> & more")
         assert review.headline == "‘Ballard’ <b>*5 > 3*</b> & more"

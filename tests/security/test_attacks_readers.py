@@ -273,7 +273,11 @@ class TestEditorialTextIsEscaped:
             else reverse("admin:reviews_review_change", args=[review.pk])
         )
         html = client.get(address).content.decode()
-        for text in (f"Cap {SCRIPT}", f"Cred {IMG}", f"Head {SCRIPT}", f"Pers {IMG}"):
+        # Captions and headings are stored typeset (curly quotes); the markup stays in them.
+        caption = review.figures.get().caption
+        heading = review.sections.get(order=9).heading
+        assert caption == f"Cap {SCRIPT}".replace('"x"', "“x”") and heading.startswith("Head <")
+        for text in (caption, f"Cred {IMG}", heading, f"Pers {IMG}"):
             assert_escaped(html, text, where)
 
     def test_listings_and_feeds_never_carry_it(self, client, review):
