@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from comments.forms import Honeypot
 from follows.models import Follow
-from reviews.models import Review, Series
+from reviews.models import Review, Series, display_name
 
 
 class FollowForm(forms.Form):
@@ -18,28 +18,45 @@ class FollowForm(forms.Form):
     email = forms.EmailField(
         label="Your e-mail address",
         max_length=254,
-        error_messages={"invalid": "Please enter an e-mail address like name@example.com."},
+        error_messages={
+            "required": "Enter your e-mail address.",
+            "invalid": "Please enter an e-mail address like name@example.com.",
+            "max_length": "An e-mail address is at most %(limit_value)d characters.",
+        },
     )
     what = forms.ChoiceField(
         label="Follow",
         choices=Follow.Kind.choices,
         initial=Follow.Kind.SITE,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what to follow.",
+            "invalid_choice": "Choose what to follow from the list.",
+        },
     )
     frequency = forms.ChoiceField(
         label="How often",
         choices=Follow.Frequency.choices,
         initial=Follow.Frequency.EACH,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how often.",
+            "invalid_choice": "Choose each new review or a weekly digest.",
+        },
     )
     series = forms.ModelChoiceField(
-        Series.objects.all(), required=False, to_field_name="slug", widget=forms.HiddenInput
+        Series.objects.all(),
+        required=False,
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That series is no longer on the site."},
     )
     # Only someone with a published review is a critic one can follow.
     critic = forms.ModelChoiceField(
         get_user_model().objects.filter(pk__in=Review.objects.published().values("author")),
         required=False,
         widget=forms.HiddenInput,  # by id: a page never shows a critic's login name
+        error_messages={"invalid_choice": "That critic has no reviews on the site."},
     )
     website = forms.CharField(
         label="Leave this empty",
@@ -75,6 +92,20 @@ class FollowForm(forms.Form):
             "series": data["series"] if kind == Follow.Kind.SERIES else None,
             "critic": data["critic"] if kind == Follow.Kind.CRITIC else None,
         }
+
+
+def what_choices(*, series: Series | None = None, critic=None) -> list[tuple[str, str]]:
+    """The "What" a form offers: the series and critic of the page it is on, then everything.
+
+    The page's form and its refusal both ask here, so a refused form offers what its page did.
+    """
+    choices = []
+    if series is not None:
+        choices.append((Follow.Kind.SERIES, f"This series: {series.name}"))
+    if critic is not None:
+        choices.append((Follow.Kind.CRITIC, f"This critic: {display_name(critic)}"))
+    choices.append((Follow.Kind.SITE, "Everything we review"))
+    return choices
 
 
 class ThanksBackForm(forms.Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from comments.mail import masked
 from follows import links, services
-from follows.forms import FollowChangeForm, FollowForm, ThanksBackForm
+from follows.forms import FollowChangeForm, FollowForm, ThanksBackForm, what_choices
 from follows.models import Follow
 from infra import httpcache
 from readers.clientip import client_ip
@@ -29,8 +29,10 @@ from reviews.models import critic_url, display_name
 
 @require_safe
 def newsletter(request):
-    """Follow the whole site. Templates: follows/newsletter.html. Context: form."""
-    response = render(request, "follows/newsletter.html", {"form": FollowForm()})
+    """Follow the whole site. Templates: follows/newsletter.html. Context: form, choices,
+    checked"""
+    context = {"form": FollowForm(), "choices": what_choices(), "checked": Follow.Kind.SITE}
+    response = render(request, "follows/newsletter.html", context)
     return httpcache.shared(response, ["follows"])
 
 
@@ -57,21 +59,12 @@ def thanks(request):
 def follow(request):
     """Ask for a confirmation link, then to the thank-you page (POST-redirect-GET).
 
-    Templates: follows/newsletter.html when the form is refused (400), with the address kept
-    and the series or critic it was for named
-    Context: form, following
+    Templates: follows/newsletter.html when the form is refused (400)
+    Context: form, following, choices, checked, series, critic
     """
     form = FollowForm(request.POST)
     if not form.is_valid():
-        data = form.cleaned_data
-        what, series, critic = data.get("what"), data.get("series"), data.get("critic")
-        following = (
-            services.describe(kind=what, series=series, critic=critic)
-            if (what == Follow.Kind.SERIES and series) or (what == Follow.Kind.CRITIC and critic)
-            else None
-        )
-        context = {"form": form, "following": following}
-        return render(request, "follows/newsletter.html", context, status=400)
+        return _refused(request, form)
     wait = hit("follow-ip", client_ip(request))
     if wait:
         return too_many_requests(
@@ -83,6 +76,36 @@ def follow(request):
         **form.target,
     )
     return redirect(reverse("follows:thanks") + _back_query(form))
+
+
+def _refused(request, form: FollowForm):
+    """The form again, marked, on a page like the one it was sent from (400).
+
+    It offers what that page offered, as the reader chose it, with the address as typed.
+    The heading names what was chosen, else the page's series or critic (as the thank-you
+    page's link back does), else it is the newsletter.
+    """
+    series, critic = form.cleaned_data.get("series"), form.cleaned_data.get("critic")
+    choices = what_choices(series=series, critic=critic)
+    offered = [value for value, _ in choices]
+    what = form.data.get("what")
+    checked = what if what in offered else offered[0]
+    # Everything, from a series or critic page: still named after that page.
+    kind = offered[0] if checked == Follow.Kind.SITE else checked
+    following = (
+        services.describe(kind=kind, series=series, critic=critic)
+        if kind != Follow.Kind.SITE
+        else None
+    )
+    context = {
+        "form": form,
+        "following": following,
+        "choices": choices,
+        "checked": checked,
+        "series": series,
+        "critic": critic,
+    }
+    return render(request, "follows/newsletter.html", context, status=400)
 
 
 def _back_query(form: FollowForm) -> str:

@@ -109,3 +109,37 @@ def image_urls(html: str) -> set[str]:
         srcset = [part.strip() for part in image.get("srcset", "").split(",")]
         urls.update(part.split(" ")[0] for part in srcset if part)
     return urls
+
+
+class _Element(HTMLParser):
+    VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self, element_id):
+        super().__init__(convert_charrefs=True)
+        self.element_id = element_id
+        self.attrs = None
+        self.text = ""
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self._depth:
+            self._depth += tag not in self.VOID
+        elif self.attrs is None and dict(attrs).get("id") == self.element_id:
+            self.attrs = {name: value or "" for name, value in attrs}
+            self._depth = 0 if tag in self.VOID else 1
+
+    def handle_endtag(self, tag):
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.text += data
+
+
+def element(html: str, element_id: str) -> tuple[dict[str, str], str]:
+    """The attributes and the text (whitespace collapsed) of the element with this id."""
+    reader = _Element(element_id)
+    reader.feed(html)
+    assert reader.attrs is not None, f"no element with id {element_id!r}"
+    return reader.attrs, " ".join(reader.text.split())

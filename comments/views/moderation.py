@@ -207,6 +207,7 @@ def dismiss(request, pk):
     form = DismissForm(request.POST)
     if not form.is_valid():
         return _confirm(request, comment, "dismiss", form=form, status=400)
+    status_before = comment.status
     # DismissForm's fields are exactly reports_dismiss's arguments.
     entry = services.reports_dismiss(comment=comment, by=request.user, **form.cleaned_data)
     if entry is None:
@@ -217,11 +218,18 @@ def dismiss(request, pk):
             comment=comment,
         )
     else:
+        # reports_dismiss changes the status only to publish a comment the reports had hidden
+        # (and mirrors it on this copy); a comment that was never hidden is not "shown again".
+        shown_again = comment.status != status_before
         notify(
             request,
             messages.SUCCESS,
-            f"Reports dismissed ({entry.note}). The comment is kept"
-            f"{' and shown again' if comment.status == Comment.Status.PUBLISHED else ''}.",
+            f"Reports dismissed ({entry.note}). "
+            + (
+                "The comment is kept and shown again."
+                if shown_again
+                else "The comment stays as it is."
+            ),
             comment=comment,
         )
     return redirect(_back(request, comment))

@@ -118,6 +118,33 @@ class TestOnThePage:
         assert not in_reported_queue(comment)
         assert ">Dismiss reports</button>" not in page
 
+    def test_a_comment_the_reports_had_hidden_is_said_to_be_shown_again(
+        self, settings, client, moderator
+    ):
+        settings.COMMENT_REPORT_THRESHOLD = 3
+        comment = reported(by=["a:one", "a:two", "a:three"])
+        client.force_login(moderator)
+        response = client.post(url("dismiss", comment), {"note": "Satire"})
+        page = client.get(response["Location"]).content.decode()
+        assert (
+            "Reports dismissed (3 reports dismissed: Satire). The comment is kept and shown "
+            "again." in page
+        )
+
+    def test_a_comment_the_reports_never_hid_is_said_to_stay_as_it_is(
+        self, settings, client, moderator
+    ):
+        settings.COMMENT_REPORT_THRESHOLD = 3
+        comment = reported(by=["a:one"])
+        client.force_login(moderator)
+        response = client.post(url("dismiss", comment), {"note": "Fair criticism"})
+        page = client.get(response["Location"]).content.decode()
+        assert (
+            "Reports dismissed (1 report dismissed: Fair criticism). The comment stays as it is."
+            in page
+        )
+        assert "shown again" not in page
+
     def test_the_get_page_asks_first_and_changes_nothing(self, client, moderator):
         comment = reported()
         client.force_login(moderator)

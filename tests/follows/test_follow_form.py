@@ -2,6 +2,7 @@
 posting it sends one confirmation (through the real SMTP server and worker), stores no
 follow until the link is opened, and leaves the shared pages shared."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,12 +16,13 @@ from follows.models import Follow, Follower
 from reviews.models import Series, critic_url
 from tests.factories import give_name, make_comment, make_review, make_user
 from tests.follows.following import confirm, follow
-from tests.forms import form_data
+from tests.forms import element, form_data
 from tests.mailserver import run_worker
 from tests.servers import purge_recorder
 from tests.site.test_shared_pages import assert_shared
 
 SAME = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+LONG_ADDRESS = "a" * 250 + "@example.com"  # 262 characters
 
 
 @pytest.fixture
@@ -123,16 +125,6 @@ class TestPostingIt:
         assert not Follow.objects.exists() and not Follower.objects.exists()
         assert MailAddress.objects.get(email="ana@example.com").confirmed_at is None
 
-    def test_a_bad_address_is_refused_with_a_message_and_kept(self, ballard):
-        response = follow(Client(), "/newsletter/", "not an address")
-        assert response.status_code == 400
-        html = response.content.decode()
-        assert (
-            "Please enter an e-mail address like name@example.com." in html
-            and 'value="not an address"' in html
-        )
-        assert not MailAddress.objects.exists()
-
     @pytest.mark.parametrize("page", ["series hub", "author page"])
     def test_a_bad_address_from_a_series_or_critic_page_keeps_what_it_was_for(
         self, ballard, smtp, page
@@ -161,6 +153,74 @@ class TestPostingIt:
         response = follow(Client(), "/newsletter/", "ana@example.com", what="series")
         assert response.status_code == 400
         assert "Choose a series to follow from its page." in response.content.decode()
+
+
+def what_labels(html: str) -> list[str]:
+    """The "What" choices the follow form shows, as a reader reads them."""
+    return re.findall(r'<input type="radio" name="what"[^>]*> ([^<]+)</label>', html)
+
+
+class TestARefusedForm:
+    """A refused form is the page's form again: what was wrong marked beside it, in our own
+    words, with what the reader typed and chose kept and nothing stored."""
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [
+            ("foo@", "Please enter an e-mail address like name@example.com."),
+            ("not an address", "Please enter an e-mail address like name@example.com."),
+            ("", "Enter your e-mail address."),
+            (LONG_ADDRESS, "An e-mail address is at most 254 characters."),
+        ],
+    )
+    def test_a_refused_address_is_marked_beside_the_field_in_plain_words(
+        self, ballard, typed, message
+    ):
+        response = follow(Client(), ballard.series.get_absolute_url(), typed)
+        assert response.status_code == 400
+        html = response.content.decode()
+        field, _ = element(html, "follow-email")
+        assert field["value"] == typed
+        assert field["aria-invalid"] == "true" and "is-invalid" in field["class"].split()
+        note, text = element(html, field["aria-describedby"])
+        assert "invalid-feedback" in note["class"].split()  # the comment form's error style
+        assert text == message
+        assert "This field is required" not in html and "Ensure this value" not in html
+        assert not MailAddress.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("page", "what", "heading"),
+        [
+            ("series hub", "site", "Follow the series Ballard"),
+            ("series hub", "series", "Follow the series Ballard"),
+            ("author page", "site", "Follow reviews by Eddie Marsh"),
+            ("review page", "critic", "Follow reviews by Eddie Marsh"),
+            ("review page", "site", "Follow the series Ballard"),
+        ],
+    )
+    def test_a_refused_form_keeps_the_page_it_came_from_and_what_was_chosen(
+        self, ballard, page, what, heading
+    ):
+        browser = Client()
+        offered = what_labels(browser.get(pages(ballard)[page]).content.decode())
+        response = follow(browser, pages(ballard)[page], "foo@", what=what, frequency="weekly")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert f'<h1 class="page-title">{heading}</h1>' in html
+        assert what_labels(html) == offered
+        sent = form_data(html, "follow-form")
+        assert (sent["what"], sent["frequency"]) == (what, "weekly")
+        again = browser.post("/follow/", sent | {"email": "ana@example.com"}, **SAME)
+        assert again.status_code == 302
+
+    def test_a_bad_address_sent_from_the_newsletter_is_marked_there(self, ballard):
+        response = follow(Client(), "/newsletter/", "not an address")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert '<h1 class="page-title">Newsletter</h1>' in html
+        _, text = element(html, "follow-email-error")
+        assert text == "Please enter an e-mail address like name@example.com."
+        assert element(html, "follow-email")[0]["value"] == "not an address"
 
 
 class TestConfirmation:
