@@ -158,6 +158,10 @@ class CommentForm(forms.ModelForm):
         self.rated = rated
         #: The comment being answered, if it can be: shown as "Replying to NAME".
         self.reply_to = self._find_parent(self.data.get("parent") if self.is_bound else reply_to)
+        if self.offers_rating:  # stars alone are a rating: say so when both are missing
+            self.fields["body"].error_messages["required"] = (
+                "Write your comment, or choose stars to rate the review without one."
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

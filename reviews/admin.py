@@ -638,6 +638,9 @@ class ReviewAdmin(admin.ModelAdmin):
             else ("Created." if not change else "Saved."),
             step=self._workflow_step(request, review),
         )
+        was_live = form.initial.get("status") == Review.Status.PUBLISHED
+        if review.status == Review.Status.PUBLISHED and not was_live:
+            self.message_user(request, self._published_message(review), messages.SUCCESS)
         if form.cleaned_data.get("with_scheduled") == CARRY:
             self._carry_into_scheduled(request, review, before=form.latest)
         at = form.cleaned_data.get("go_live_at")
@@ -665,6 +668,15 @@ class ReviewAdmin(admin.ModelAdmin):
         ):
             services.review_send_back(review=review, by=request.user, note=review.editor_note)
             self.message_user(request, "Sent back to the writer with your note.", messages.SUCCESS)
+
+    @staticmethod
+    def _published_message(review):
+        if review.is_live:
+            return format_html(
+                'Published: readers see it now. <a href="{}">View it on the site</a>.',
+                review.get_absolute_url(),
+            )
+        return f"Scheduled: it goes live at {when(review.published_at)}."
 
     def _carry_into_scheduled(self, request, review, *, before) -> None:
         for change, kept in services.review_carry_into_scheduled(

@@ -203,9 +203,12 @@ def _display(model, name: str, value) -> str:
     return str(value)
 
 
-#: Fields left out of the comparison: links between rows, what nobody typed, and the
-#: order (rows are numbered in it).
-_HIDDEN = {"id", "review", "poll", "renditions", "width", "height", "body_html", "order"}
+#: Fields left out of the comparison: links between rows, what nobody typed (the word
+#: count follows the sections), and the order (rows are numbered in it).
+_HIDDEN = {
+    *("id", "review", "poll", "renditions", "width", "height", "body_html", "order"),
+    "word_count",
+}
 
 
 def _labelled_rows(snapshot: Snapshot) -> dict[str, str]:

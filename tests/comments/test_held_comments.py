@@ -198,9 +198,17 @@ class TestSmallThings:
         response = post(client, review, body="", seconds_ago=0)
         html = response.content.decode()
         assert response.status_code == 400
-        assert "Please write your comment." in html
+        assert "Write your comment, or choose stars to rate the review without one." in html
         assert "spam robot" not in html
         assert not Comment.objects.exists()
+
+    def test_an_empty_reply_is_asked_for_its_text_alone(self, client):
+        review = make_review()
+        parent = make_comment(review)
+        response = post(client, review, body="", parent=str(parent.pk), rating="")
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "Please write your comment." in html and "choose stars" not in html
 
     def test_the_edit_window_is_told_in_minutes_left(self, client, settings):
         settings.COMMENT_EDIT_MINUTES = 15

@@ -96,7 +96,7 @@ class TestHostileText:
         )
         for message, field in [
             ("Please enter a name to show with your comment.", "id_name"),
-            ("Please write your comment.", "id_body"),
+            ("Write your comment, or choose stars to rate the review without one.", "id_body"),
             ("Please enter an e-mail address like name@example.com.", "id_email"),
         ]:
             assert f'<a href="#{field}">{message}</a>' in html  # the summary links to it

@@ -67,6 +67,17 @@ def test_change_page_links_to_the_history_which_lists_each_save(client, editor, 
     assert "editor" in history and "Changed Headline." in history
 
 
+def test_compare_counts_only_what_the_editor_changed_not_the_word_count(client, editor, review):
+    client.force_login(editor)
+    save(client, review, **{"sections-0-body": "Short."})
+    save(client, review, **{"sections-0-body": "Short, then many more words than before it."})
+    new, old = revisions.revisions_of(review)[:2]
+    words = [revisions.Snapshot.of(each).review["word_count"] for each in (old, new)]
+    assert words[0] < words[1]  # stored with each revision, derived from the text
+    page = client.get(compare_url(review), {"old": old.pk, "new": new.pk}).content.decode()
+    assert "1 field changed" in page and "Word count" not in page
+
+
 def test_compare_marks_the_changed_words_and_hides_unchanged_fields(client, editor, review):
     client.force_login(editor)
     save(client, review, standfirst="A slow start, then a gripping case.")

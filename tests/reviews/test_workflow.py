@@ -78,6 +78,23 @@ def test_editor_publishes_a_submitted_review_and_it_leaves_the_queue(client, wri
     )
 
 
+def test_publishing_says_so_with_a_link_to_the_live_page_and_the_checks_stop_asking(
+    client, writer, editor
+):
+    review = make_review(published=False, author=give_name(writer, "Wren Hale"))
+    client.force_login(editor)
+    data = open_form(client, review)
+    data.update(status="published", published_at_0="", published_at_1="", _publish_anyway="1")
+    data["_continue"] = "Save and continue editing"
+    page = client.post(change_url(review), data, follow=True).content.decode()
+    assert "Published: readers see it now." in page
+    assert f'<a href="{review.get_absolute_url()}">View it on the site</a>' in page
+    assert "worth fixing in the live review" in page
+    assert "it can be submitted and published as it is" not in page
+    again = save(client, review, verdict="Sharper.")
+    assert "Published:" not in " ".join(m.message for m in again.wsgi_request._messages)
+
+
 def test_saving_a_live_review_again_is_an_edit_not_another_publication(client, writer, editor):
     review = make_review(published=False, author=give_name(writer, "Wren Hale"))
     client.force_login(editor)
