@@ -7,6 +7,8 @@ from django.utils import timezone
 from reviews.models import Review, published_and_due
 
 DEFAULT_QUESTION = "Will you watch?"
+#: An episode recap's: its readers have begun the show already.
+RECAP_QUESTION = "Will you keep watching?"
 DEFAULT_CHOICES = ("Yes", "No", "Maybe")
 
 

@@ -4,14 +4,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 
 from infra import freshness
-from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, Choice, Poll, Vote
+from polls.models import DEFAULT_CHOICES, DEFAULT_QUESTION, RECAP_QUESTION, Choice, Poll, Vote
 from reviews.models import Review
 
 
 def poll_create_default(*, review: Review) -> Poll:
-    """Give a review the standard "Will you watch?" poll: Yes, No, Maybe."""
+    """Give a review the standard "Will you watch?" poll (a recap "Will you keep
+    watching?"): Yes, No, Maybe."""
+    question = RECAP_QUESTION if review.episode_id else DEFAULT_QUESTION
     with transaction.atomic():
-        poll = Poll.objects.create(review=review, question=DEFAULT_QUESTION)
+        poll = Poll.objects.create(review=review, question=question)
         Choice.objects.bulk_create(
             Choice(poll=poll, order=order, text=text)
             for order, text in enumerate(DEFAULT_CHOICES, start=1)

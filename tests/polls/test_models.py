@@ -25,6 +25,13 @@ class TestDefaultPoll:
         assert [c.text for c in review.poll.choices.all()] == ["Yes", "No", "Maybe"]
         assert review.poll.is_open
 
+    def test_an_episode_recap_asks_will_you_keep_watching(self):
+        from tests.episodes.seasons import make_season
+
+        _season, _episodes, recaps = make_season(episodes=1, recapped=(1,))
+        assert recaps[1].poll.question == "Will you keep watching?"
+        assert [c.text for c in recaps[1].poll.choices.all()] == ["Yes", "No", "Maybe"]
+
     def test_saving_a_review_again_does_not_add_or_restore_a_poll(self):
         review = make_review()
         review.poll.delete()
