@@ -71,6 +71,9 @@ class TestRatingAlone:
         assert list(Comment.objects.values_list("rating", flat=True)) == [5]
         page = client.get(review.get_absolute_url()).content.decode()
         assert "in your comment: your rating stays there" in page
+        ratings = page.split('id="ratings"')[1].split("</section>")[0]
+        assert ratings.count("You rated") == 1  # said once, in the summary, not again below
+        assert "You rated this review 5 stars." in ratings
 
     @pytest.mark.parametrize("stars", ["0", "6", "", "five", "3.5"])
     def test_bad_stars_write_nothing_and_say_why(self, client, stars):
