@@ -95,6 +95,20 @@ def test_an_editors_lead_and_picks_reach_a_new_reader_through_varnish_within_a_s
         assert wait_until(picked, WITHIN)
 
 
+def test_a_long_lead_headline_sits_beside_its_photo_not_below_it(live_server, chosen, browser):
+    front = FrontPage.load()
+    front.lead = Review.objects.get(slug=BALLARD_SLUG)  # a 77-character headline
+    front.save()
+    page = tab(browser, "desktop")
+    page.goto(live_server.url + "/")
+    lead = page.locator(".front-lead")
+    photo = lead.locator(".card__image").bounding_box()
+    headline = lead.locator(".card__headline").bounding_box()
+    assert len(lead.locator(".card__headline").inner_text()) > 70
+    assert headline["height"] < photo["height"] * 0.6, (headline, photo)
+    page.context.close()
+
+
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_both_scores_sit_on_one_line_on_every_card(live_server, chosen, browser, viewport):
     page = tab(browser, viewport)
