@@ -117,8 +117,8 @@ class VersionInline(ReadOnlyInline):
 class CommentAdmin(NoWrites, admin.ModelAdmin):
     """The moderation queue: pending comments first, then the most reported, then newest."""
 
-    list_display = ["name", "state", "reports", "text", "stars", "on", "posted"]
-    list_display_links = ["name", "text"]
+    list_display = ["who", "state", "reports", "text", "stars", "on", "posted"]
+    list_display_links = ["who", "text"]
     list_filter = [
         "status",
         ReportedFilter,
@@ -188,9 +188,14 @@ class CommentAdmin(NoWrites, admin.ModelAdmin):
 
     # --- Columns ----------------------------------------------------------------------
 
+    @admin.display(description="Name", ordering="name")
+    def who(self, comment: Comment) -> str:
+        return comment.name or "(no name)"
+
     @admin.display(description="Comment")
     def text(self, comment: Comment) -> str:
-        return excerpt(comment.body, 80)
+        # Stars and no words: a rating alone, which has nothing to read.
+        return excerpt(comment.body, 80) or "(a rating alone, no words)"
 
     @admin.display(description="Review", ordering="review__work_title")
     def on(self, comment: Comment) -> str:

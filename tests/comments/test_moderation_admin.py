@@ -86,6 +86,13 @@ class TestQueue:
         html = client.get(CHANGELIST, params).content.decode()
         assert f">{shown}</a>" in html and f">{hidden}</a>" not in html
 
+    def test_a_rating_alone_says_so_instead_of_two_dashes(self, client, moderator):
+        review = make_review()
+        make_comment(review, name="", body="", rating=4)
+        client.force_login(moderator)
+        html = client.get(CHANGELIST).content.decode()
+        assert ">(no name)</a>" in html and ">(a rating alone, no words)</a>" in html
+
     def test_removed_comments_show_their_reason(self, client, moderator):
         make_thread()
         client.force_login(moderator)
