@@ -334,7 +334,10 @@ class ReviewAdminForm(forms.ModelForm):
         say_the_limit(self, ["headline", "standfirst", "verdict"])
         if "slug" in self.fields:  # typed by a script when there is one; never required
             self.fields["slug"].required = False
-            self.fields["slug"].help_text += " Left empty, it is made from the headline."
+            self.fields["slug"].help_text += (
+                " Left empty, it is made from the headline; until the review is first "
+                "published it follows the headline, unless you typed one yourself."
+            )
         if "work_title" in self.fields:  # a recap's show is its episode's
             self.fields["work_title"].required = False
             self.fields["work_title"].help_text += " A recap left without one takes its show's."
@@ -354,7 +357,16 @@ class ReviewAdminForm(forms.ModelForm):
         """The headline's slug when none was typed: without JavaScript (or before the
         page's script has run) the address is still filled in, not refused as missing."""
         typed = self.cleaned_data.get("slug")
-        return typed or slugify(self.cleaned_data.get("headline") or "")[:200]
+        headline = self.cleaned_data.get("headline") or ""
+        if not typed:
+            return slugify(headline)[:200]
+        # A draft never published keeps following its headline (no reader has the address
+        # yet), unless someone typed an address of their own.
+        review, was = self.instance, self.initial.get("headline") or ""
+        never_out = review.pk and review.status == Review.Status.DRAFT and not review.published_at
+        if never_out and headline != was and typed == review.slug == slugify(was)[:200]:
+            return slugify(headline)[:200]
+        return typed
 
     def _check_go_live_at(self, cleaned) -> None:
         at = cleaned.get("go_live_at")

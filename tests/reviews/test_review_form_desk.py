@@ -8,6 +8,7 @@ import pytest
 from reviews.models import Review, ReviewAction
 from tests.factories import give_name, make_figure, make_review
 from tests.forms import form_data
+from tests.reviews.editing import save
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,27 @@ def test_a_review_saved_without_a_slug_gets_its_address_from_the_headline(client
     assert "Another review already has this address" in again and "One paragraph." in again
     assert "Review with this Slug" not in again
     assert Review.objects.filter(headline="Bosch: Legacy Season 3 Review").count() == 1
+
+
+def test_a_drafts_address_follows_its_headline_until_it_is_published(client, editor):
+    client.force_login(editor)
+    review = make_review(published=False, headline="A first headline that runs on and on")
+    Review.objects.filter(pk=review.pk).update(slug="a-first-headline-that-runs-on-and-on")
+    review.refresh_from_db()
+    assert save(client, review, headline="A shorter headline").status_code == 302
+    review.refresh_from_db()
+    assert review.slug == "a-shorter-headline"
+    # An address someone typed stays.
+    save(client, review, slug="chosen-by-hand")
+    save(client, review, headline="Another headline")
+    review.refresh_from_db()
+    assert review.slug == "chosen-by-hand"
+    # Once published, readers may have the address: it stays whatever the headline.
+    save(client, review, slug="another-headline")
+    review.publish()
+    save(client, review, headline="A headline after publication")
+    review.refresh_from_db()
+    assert review.slug == "another-headline"
 
 
 def test_editors_get_no_submit_button_on_the_add_page(client, editor):
