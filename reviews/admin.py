@@ -43,6 +43,7 @@ from reviews.models import (
     ReviewAction,
     Section,
     Series,
+    account_label,
     critic_url,
     display_name,
     has_a_name,
@@ -240,10 +241,26 @@ class ReviewAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm(PUBLISH):
             return self.readonly_fields
-        return [*self.readonly_fields, "author", "status", "published_at"]
+        return [*self.readonly_fields, "author_name", "status", "published_at"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
+        if not request.user.has_perm(PUBLISH):
+            # Shown, not chosen: by the critic's name ("author" read-only would be the
+            # account's login name, linked to a user page writers may not open).
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [
+                            "author_name" if field == "author" else field
+                            for field in options["fields"]
+                        ],
+                    },
+                )
+                for name, options in fieldsets
+            ]
         if obj is not None and request.user.has_perm(PUBLISH):
             if obj.is_live:  # its changes may wait for a time (ScheduledChange)
                 fieldsets = [
@@ -520,12 +537,12 @@ class ReviewAdmin(admin.ModelAdmin):
             .order_by("first_name", "last_name", "username")
         )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        field.label_from_instance = lambda user: (
-            f"{display_name(user)} ({user.get_username()})"
-            if has_a_name(user)
-            else user.get_username()
-        )
+        field.label_from_instance = account_label
         return field
+
+    @admin.display(description="Author")
+    def author_name(self, review):
+        return display_name(review.author) if review.author_id else None
 
     @admin.display(description="Length")
     def length(self, review):
@@ -573,7 +590,7 @@ class ReviewAdmin(admin.ModelAdmin):
             context["can_send_back"] = review.is_submitted and request.user.has_perm(PUBLISH)
             context["checks"] = review_checks(review)
             context["scheduled_changes"] = list(
-                review.scheduled_changes.select_related("created_by")
+                review.scheduled_changes.select_related("created_by__profile")
             )
             context["live_revision"] = revisions.latest_revision(review)
         if getattr(context["adminform"].form, "warnings", None):
@@ -824,20 +841,33 @@ class EpisodeAdmin(admin.ModelAdmin):
         freshness.episode_changed(obj.series_id)
 
 
+class PersonFilter(admin.RelatedOnlyFieldListFilter):
+    """The content log's "By person": each account in the log, by name, with the login
+    name to tell accounts apart (Django's own would list login names alone)."""
+
+    def field_choices(self, field, request, model_admin):
+        logged = model_admin.get_queryset(request).values("user_id")
+        people = get_user_model().objects.filter(pk__in=logged).select_related("profile")
+        return sorted(
+            ((person.pk, account_label(person)) for person in people),
+            key=lambda choice: choice[1].casefold(),
+        )
+
+
 @admin.register(ReviewAction)
 class ReviewActionAdmin(admin.ModelAdmin):
     """The content log: read-only for everyone, superusers included."""
 
-    list_display = ["at", "username", "action", "review_link", "note"]
+    list_display = ["at", "person", "action", "review_link", "note"]
     list_filter = [
         "action",
-        ("user", admin.RelatedOnlyFieldListFilter),
+        ("user", PersonFilter),
         ("review", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["review_headline", "username", "note"]
+    search_fields = ["review_headline", "username", "user__profile__display_name", "note"]
     date_hierarchy = "at"
-    list_select_related = ["review"]
-    fields = ["at", "username", "user", "action", "review_link", "review_headline", "note"]
+    list_select_related = ["review", "user__profile"]
+    fields = ["at", "person", "account", "action", "review_link", "review_headline", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -848,6 +878,15 @@ class ReviewActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Person", ordering="username")
+    def person(self, entry):
+        return entry.person
+
+    @admin.display(description="Account")
+    def account(self, entry):
+        """The login name, which tells accounts apart (kept after the account is deleted)."""
+        return entry.username
 
     @admin.display(description="Review", ordering="review_headline")
     def review_link(self, entry):
@@ -968,7 +1007,7 @@ class ProfileAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, *args, **kwargs):
         profile = context.get("original")
         if profile is not None and profile.user_id != request.user.pk:
-            context["title"] = f"Byline of {profile.user.get_username()}"
+            context["title"] = f"Byline of {display_name(profile.user)}"
         return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description="Portrait")

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from infra.dates import when
 from reviews import images
 from reviews.checks import review_checks
-from reviews.models import PUBLISH, Figure, Profile, Review, has_a_name
+from reviews.models import PUBLISH, Figure, Profile, Review, display_name, has_a_name
 
 
 def say_the_limit(form: forms.BaseForm, names) -> None:
@@ -533,7 +533,7 @@ class ReviewAdminForm(forms.ModelForm):
         latest = str(self.latest.pk) if self.latest else ""
         if loaded != latest:
             self.conflict = self.latest
-            who = self.latest.user.get_username() if self.latest.user else "someone"
+            who = display_name(self.latest.user) if self.latest.user else "someone"
             raise ValidationError(
                 "Not saved: %(who)s saved this review at %(when)s, after you opened it. "
                 "Everything you typed is still here; see the box at the top of the form.",

@@ -57,6 +57,13 @@ def display_name(user) -> str:
     return (profile and profile.display_name) or user.get_full_name() or user.get_username()
 
 
+def account_label(user) -> str:
+    """An account where staff pick one from a list: "Wren Hale (writer)", the login name
+    in brackets to tell accounts apart; the login name alone when it is the only name."""
+    login = user.get_username()
+    return f"{display_name(user)} ({login})" if has_a_name(user) else login
+
+
 def browsing_labels() -> dict[str, list[dict]]:
     """Platforms and genres that have published reviews, by name: the masthead's lists.
 
@@ -1030,7 +1037,13 @@ class ReviewAction(models.Model):
         verbose_name_plural = "content log"
 
     def __str__(self):
-        return f"{self.username} {self.get_action_display().lower()} “{self.review_headline}”"
+        return f"{self.person} {self.get_action_display().lower()} “{self.review_headline}”"
+
+    @property
+    def person(self) -> str:
+        """Who did it, as staff know them: the display name while the account exists
+        (select_related "user__profile" for a list), else the login name kept here."""
+        return display_name(self.user) if self.user_id else self.username
 
     @classmethod
     def record(cls, *, review: Review, by, action: str, note: str = "") -> "ReviewAction":

@@ -71,13 +71,13 @@ def follow(name: str, *, restore: Callable[[Review, "Snapshot"], list[str]]) -> 
 
 
 def revisions_of(review: Review):
-    """The review's revisions, newest first, with who saved each."""
+    """The review's revisions, newest first, with who saved each (and their name)."""
     return (
         Revision.objects.filter(
             version__content_type=ContentType.objects.get_for_model(Review),
             version__object_id=str(review.pk),
         )
-        .select_related("user")
+        .select_related("user__profile")
         .order_by("-date_created", "-pk")
     )
 

@@ -53,7 +53,7 @@ def review_desk(context) -> dict:
             "scheduled_url": _list_url("workflow=scheduled"),
             "published": _rows(reviews.published().order_by("-published_at", "-pk")),
             "published_url": _list_url("status__exact=published"),
-            "log": _rows(ReviewAction.objects.select_related("review")),
+            "log": _rows(ReviewAction.objects.select_related("review", "user__profile")),
             "log_url": reverse("admin:reviews_reviewaction_changelist"),
             "critics_url": reverse("admin:reviews_profile_changelist"),
             "add_url": reverse("admin:reviews_review_add"),
@@ -84,6 +84,14 @@ def review_desk(context) -> dict:
 def greeting_name(user) -> str:
     """The admin greets staff by the name readers know them by, not their login name."""
     return display_name(user)
+
+
+@register.filter(name="display_name")
+def display_name_filter(user) -> str:
+    """{{ revision.user|display_name|default:"—" }}: a colleague by the name they go by
+    (reviews.models.display_name), never their login name when they have another; "" for
+    nobody, so `default` says who instead."""
+    return display_name(user) if user is not None else ""
 
 
 @register.inclusion_tag("admin/reviews/includes/awaiting_link.html", takes_context=True)

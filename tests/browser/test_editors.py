@@ -142,7 +142,7 @@ def test_a_second_browsers_stale_save_is_refused_with_the_typed_text_kept(
 
     page.fill("#id_verdict", "My verdict, typed over ten minutes")
     page.get_by_role("button", name="Save and continue editing").click()
-    alert = page.get_by_role("alert").filter(has_text="Not saved: colleague saved this review")
+    alert = page.get_by_role("alert").filter(has_text="Not saved: Cole Reyes saved this review")
     alert.wait_for()
     assert page.input_value("#id_verdict") == "My verdict, typed over ten minutes"
     assert alert.get_by_role("link", name=re.compile("Compare the version")).count() == 1
