@@ -376,6 +376,8 @@ AXES_VERBOSE = False
 # --- Internationalisation ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+#: Our dates in Django's own pages too (reviewsite/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["reviewsite.formats"]
 TIME_ZONE = env.string("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -186,6 +186,22 @@ def test_content_log_is_read_only_and_filterable_by_review_and_person(client, ed
     assert entry.note == ""
 
 
+def test_the_admins_own_lists_write_dates_as_the_site_does(client, editor):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    review = make_review(published=False, headline="Dated review")
+    entry = ReviewAction.record(review=review, by=editor, action="edit")
+    at = timezone.make_aware(datetime(2026, 12, 7, 15, 2))
+    ReviewAction.objects.filter(pk=entry.pk).update(at=at)
+    client.force_login(editor)
+    page = client.get("/admin/reviews/reviewaction/").content.decode()
+    shown = timezone.localtime(at)
+    assert f"{shown.day} {shown:%b %Y, %H:%M}" in page  # "7 Dec 2026, 15:02"
+    assert "p.m." not in page and "a.m." not in page
+
+
 def test_log_entries_outlive_the_review_and_the_account(client, editor):
     person = make_user(is_staff=True, groups=["Editors"])
     review = make_review(published=False, author=person, headline="Short-lived")
