@@ -280,21 +280,28 @@ class CommentForm(forms.ModelForm):
 
 class CommentEditForm(forms.ModelForm):
     """A reader's change to their own comment: its text, spoiler flag and (on a comment,
-    not a reply) rating. comments.services.comment_edit decides and writes."""
+    not a reply) rating, and on a season review with episodes the episode it discusses.
+    comments.services.comment_edit decides and writes."""
 
     body = CommentForm.declared_fields["body"]
     rating = CommentForm.declared_fields["rating"]
     spoiler = CommentForm.declared_fields["spoiler"]
+    episode_number = CommentForm.declared_fields["episode_number"]
 
     class Meta:
         model = Comment
-        fields = ["rating", "body", "spoiler"]
+        fields = ["rating", "body", "spoiler", "episode_number"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         is_reply = self.instance.parent_id is not None
         if is_reply:
             del self.fields["rating"]
+        review = self.instance.review
+        #: Drawn by comments/includes/episode_field.html, as on the comment form.
+        self.tags_episode = not is_reply and review.series_id and not review.episode_id
+        if not self.tags_episode:
+            del self.fields["episode_number"]
         # The same stars as the comment form, not a list of radio buttons.
         self.helper = FormHelper()
         self.helper.form_tag = False

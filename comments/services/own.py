@@ -45,14 +45,20 @@ def _keep_version(current: Comment, now) -> None:
 
 
 def comment_edit(
-    *, comment: Comment, reader: str | None, body: str, rating: int | None, spoiler: bool
+    *,
+    comment: Comment,
+    reader: str | None,
+    body: str,
+    rating: int | None,
+    spoiler: bool,
+    episode_number: int | None,
 ) -> Comment:
     """Change a reader's own comment within settings.COMMENT_EDIT_MINUTES of posting it.
 
     The previous text is kept as a CommentVersion for moderators. The edit is checked like
     a new comment: links or a suspect word hold it for a moderator ("an edit waiting").
     A rating may change too (not be added to a reply); the average follows, since it is
-    counted from the rows.
+    counted from the rows. So may the episode a comment (not a reply) discusses.
     """
     with transaction.atomic():
         current = _own(comment, reader)
@@ -63,8 +69,9 @@ def comment_edit(
         current.body = body
         current.rating = None if current.parent_id else rating
         current.spoiler = spoiler
+        current.episode_number = None if current.parent_id else episode_number
         current.edited_at = now
-        fields = ["body", "rating", "spoiler", "edited_at"]
+        fields = ["body", "rating", "spoiler", "episode_number", "edited_at"]
         if spam_signal(name=current.name, body=body):
             current.status = Comment.Status.PENDING
             current.hold_reason = HoldReason.EDIT

@@ -408,6 +408,7 @@ def edit(request, pk):
             body=data["body"],
             rating=data.get("rating"),
             spoiler=data["spoiler"],
+            episode_number=data.get("episode_number", comment.episode_number),
         )
     except services.EditClosed:
         return _own_page(request, comment, "refused", status=403, why="The edit window has closed.")

@@ -128,6 +128,27 @@ class TestEditing:
         reply = posted(client, review, parent=str(rated.pk), body="And a reply.")
         assert "star-input" not in client.get(edit_url(reply)).content.decode()
 
+    def test_the_episode_a_comment_discusses_can_be_changed_or_cleared(self, client):
+        from tests.episodes.seasons import make_season
+
+        review, _episodes, _recaps = make_season(episodes=3, recapped=(1,))
+        own = posted(client, review, body="The finale floored me.", episode_number="2")
+        page = client.get(edit_url(own)).content.decode()
+        assert "Discusses episode (optional)" in page
+        assert '<option value="2" selected>Episode 2</option>' in page
+        assert edit(client, own, episode_number="3").status_code == 302
+        own.refresh_from_db()
+        assert own.episode_number == 3 and own.body == "The finale floored me."
+        assert edit(client, own, episode_number="").status_code == 302
+        own.refresh_from_db()
+        assert own.episode_number is None
+
+    def test_a_comment_on_a_film_offers_no_episode(self, client):
+        review = make_review()
+        own = posted(client, review, body="A film has no episodes.")
+        assert "Discusses episode" not in client.get(edit_url(own)).content.decode()
+        assert edit(client, own, body="Edited.").status_code == 302
+
     def test_a_bad_edit_keeps_the_text_and_changes_nothing(self, client):
         review = make_review()
         comment = posted(client, review)
