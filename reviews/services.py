@@ -107,7 +107,7 @@ def review_schedule_change(*, review: Review, by, at, live: Revision) -> Schedul
     pending = latest_revision(review)
     when = dates.when(at)
     with transaction.atomic():
-        replay(review, live)
+        review, _notes = replay(review, live)  # the log names it as readers still see it
         base = review_save_revision(
             review=review, by=by, comment=f"The live version, kept until the change of {when}."
         )

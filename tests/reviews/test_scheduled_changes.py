@@ -62,6 +62,8 @@ def test_readers_keep_the_live_version_until_the_time_then_see_the_change(
     comments = [r.comment for r in revisions.revisions_of(live)]
     assert comments[0].startswith("Scheduled change of") and "went live" in comments[0]
     assert any(c.startswith("Changes scheduled") for c in comments)
+    scheduled = ReviewAction.objects.get(review=live, action="schedule")
+    assert scheduled.review_headline == "The embargoed headline"  # as readers still see it
     notes = list(ReviewAction.objects.filter(review=live).values_list("action", "note"))
     assert any(a == "schedule" and n.startswith("Changes scheduled for") for a, n in notes)
     assert any("went live" in n for _, n in notes)
