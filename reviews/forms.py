@@ -409,6 +409,7 @@ class ReviewAdminForm(forms.ModelForm):
         if pending is None:
             return
         if cleaned.get("with_scheduled") == CARRY and cleaned.get("go_live_at"):
+            self.pending_change = pending  # the choice is drawn again, to choose the other
             self.add_error(
                 "go_live_at",
                 ValidationError(

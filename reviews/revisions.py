@@ -350,10 +350,11 @@ def carry_into(
     old, new, was, planned = (_versions(r) for r in (before, after, base, scheduled))
     merged = {key: (version, _fields(version)) for key, version in planned.items()}
     kept: list[str] = []
-    for key in old.keys() | new.keys():
-        if key not in old:  # a row this save added
-            merged[key] = (new[key], _fields(new[key]))
-            continue
+    added = [key for key in new if key not in old]
+    for key in added:  # rows this save added: after the change's own, in the save's order
+        merged[key] = (new[key], _fields(new[key]))
+    _number_after(merged, added)
+    for key in old:
         mine_was = _fields(old[key])
         theirs = merged[key][1] if key in merged else None
         theirs_was = _fields(was[key]) if key in was else mine_was
@@ -364,15 +365,20 @@ def carry_into(
                 kept.append(_row_label(old[key]))
             continue
         mine = _fields(new[key])
-        edited = [name for name in mine if mine_was.get(name) != mine[name]]
+        edited = [n for n in mine if mine_was.get(n) != mine[n] and n not in _DERIVED]
         if edited and theirs is None:  # the change deletes the row
             kept.append(_row_label(old[key]))
             continue
-        for name in edited:
-            if theirs.get(name) == theirs_was.get(name):
-                theirs[name] = mine[name]
-            elif theirs.get(name) != mine[name]:
-                kept.append(_row_label(old[key], name))
+        for names in _units(edited):
+            if all(theirs.get(n) == theirs_was.get(n) for n in names):
+                theirs.update({n: mine[n] for n in names})
+            elif isinstance(mine[names[0]], list):  # genres: a set, each side's additions
+                gone = set(mine_was.get(names[0]) or []) - set(mine[names[0]])
+                more = set(mine[names[0]]) - set(mine_was.get(names[0]) or [])
+                theirs[names[0]] = sorted((set(theirs.get(names[0]) or []) | more) - gone)
+            elif any(theirs.get(n) != mine[n] for n in names):
+                kept.append(_row_label(old[key], names[0]))
+    kept += _one_lead(merged, planned)
     with transaction.atomic():
         revision = Revision.objects.create(
             date_created=after.date_created - timedelta(microseconds=1), user=by, comment=comment
@@ -390,6 +396,53 @@ def carry_into(
             for version, fields in merged.values()
         )
     return revision, [label for label in dict.fromkeys(kept) if label]
+
+
+#: Worked out from the rest when a revision goes live (refresh_search_document).
+_DERIVED = {"word_count"}
+#: Fields of a row that change together: a photo's file with its size and renditions.
+_TOGETHER = [("image", "renditions", "width", "height")]
+
+
+def _units(edited: list[str]) -> list[tuple[str, ...]]:
+    """The edited fields in the groups they are merged in (each alone, or _TOGETHER)."""
+    units, seen = [], set()
+    for name in edited:
+        if name in seen:
+            continue
+        group = next((g for g in _TOGETHER if name in g), (name,))
+        seen.update(group)
+        units.append(group)
+    return units
+
+
+def _number_after(merged: dict, added: list) -> None:
+    """Rows the save added go after the scheduled change's rows of their kind: two new
+    sections numbered alike would otherwise swap places when the change goes live."""
+    for key in added:
+        fields = merged[key][1]
+        if "order" not in fields:
+            continue
+        kin = [
+            f["order"]
+            for k, (_, f) in merged.items()
+            if k[0] == key[0] and k not in added and f.get("review") == fields.get("review")
+        ]
+        if kin and fields["order"] <= max(kin):
+            fields["order"] = max(kin) + 1 + added.index(key)
+
+
+def _one_lead(merged: dict, planned: dict) -> list[str]:
+    """A review has one lead photo (placement 0). If the save and the change each chose
+    one, the change's stays the lead and the save's goes after the first section."""
+    figure = ContentType.objects.get_for_model(Figure).pk
+    leads = [k for k, (_, f) in merged.items() if k[0] == figure and f.get("position") == 0]
+    theirs = [k for k in leads if k in planned and _fields(planned[k]).get("position") == 0]
+    moved = []
+    for key in [k for k in leads if k not in theirs] if theirs else []:
+        merged[key][1]["position"] = 1
+        moved.append(f"{_row_label(merged[key][0])} · Placement (the change has its own lead)")
+    return moved
 
 
 def _versions(revision: Revision) -> dict[tuple[int, str], Version]:

@@ -4,7 +4,9 @@ Each step is recorded in the content log (ReviewAction) and, when it changes wha
 form would save, stored as a revision, so a form opened before it cannot silently undo it.
 """
 
-from django.db import transaction
+import logging
+
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from reversion.models import Revision
 
@@ -14,6 +16,7 @@ from reviews.models import Credit, Figure, Review, ReviewAction, ScheduledChange
 from reviews.revisions import carry_into, latest_revision, replay, review_save_revision
 
 Action = ReviewAction.Action
+logger = logging.getLogger(__name__)
 
 
 def publication_action(review: Review) -> str:
@@ -175,32 +178,43 @@ def review_apply_due_changes(*, now=None) -> int:
     now = now or timezone.now()
     applied = 0
     due = ScheduledChange.objects.filter(go_live_at__lte=now).order_by("go_live_at", "pk")
-    for pk in list(due.values_list("pk", flat=True)):
-        with transaction.atomic():
-            change = (
-                ScheduledChange.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("review", "revision__user")
-                .filter(pk=pk)
-                .first()
-            )
-            if change is None:  # another worker has it, or it was cancelled
-                continue
-            review, _notes = replay(change.review, change.revision)
-            when = dates.when(change.go_live_at)
-            who = change.revision.user
-            review_save_revision(
-                review=review, by=who, comment=f"Scheduled change of {when} went live."
-            )
-            ReviewAction.record(
-                review=review,
-                by=None,
-                action=Action.EDIT,
-                note=f"Scheduled change of {when} went live.",
-            )
-            freshness.review_changed(review)
-            change.delete()
-            applied += 1
+    for pk, review_id in list(due.values_list("pk", "review_id")):
+        try:
+            applied += _apply_change(pk, review_id)
+        except DatabaseError:  # this change stays for the next run; the others go live
+            logger.exception("Scheduled change %s of review %s could not go live", pk, review_id)
     return applied
+
+
+def _apply_change(pk: int, review_id: int) -> int:
+    """One change live, in its own transaction; 1, or 0 if another worker has it or it
+    was cancelled."""
+    with transaction.atomic():
+        # The review's row first, as an admin save takes it (its UPDATE) before it
+        # carries a save into the change: the same order, so neither waits on the other.
+        Review.objects.select_for_update().filter(pk=review_id).first()
+        change = (
+            ScheduledChange.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("review", "revision__user")
+            .filter(pk=pk)
+            .first()
+        )
+        if change is None:
+            return 0
+        review, _notes = replay(change.review, change.revision)
+        when = dates.when(change.go_live_at)
+        review_save_revision(
+            review=review, by=change.revision.user, comment=f"Scheduled change of {when} went live."
+        )
+        ReviewAction.record(
+            review=review,
+            by=None,
+            action=Action.EDIT,
+            note=f"Scheduled change of {when} went live.",
+        )
+        freshness.review_changed(review)
+        change.delete()
+    return 1
 
 
 def review_move_row(*, review: Review, model, pk, up: bool) -> None:

@@ -257,12 +257,12 @@ def review_detail(request, slug):
     review = published_review_or_404(slug)
     guide = episodes.guide_for(review, upto=episodes.parse_upto(request.GET.get("upto")))
     keys = [*review.surrogate_keys(), *(guide.cache_keys if guide else ())]
+    until = _changes_by_itself(review, since=httpcache.started_at(request))  # before it renders
     if guide and guide.folds_current:
         # A recap of an episode past the reader's: its title, grade and discussion are
         # the spoilers the shield is for. They choose to read it, or go back.
         page = render(request, "reviews/recap_folded.html", {"review": review, "guide": guide})
-        return httpcache.shared(page, keys)
-    until = _changes_by_itself(review, since=httpcache.started_at(request))  # before it renders
+        return httpcache.shared(page, keys, until=until)
     return httpcache.shared(render_review(request, review), keys, until=until)
 
 

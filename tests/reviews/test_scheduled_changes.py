@@ -250,6 +250,7 @@ def test_a_save_put_into_the_change_cannot_also_wait_for_a_time(client, editor, 
     assert response.status_code == 200
     html = response.content.decode()
     assert "goes live now: leave this time empty" in html and "Typed words." in html
+    assert 'name="with_scheduled" value="replace"' in html  # the other choice is offered
     assert ScheduledChange.objects.count() == 1 and not reader_sees(live, "Typed words.")
 
 
@@ -286,3 +287,120 @@ def test_see_what_will_change_shows_the_live_words_going_and_the_scheduled_ones_
     page = client.get(html_lib.unescape(link)).content.decode()
     assert "to <strong>the change scheduled for" in page
     assert "<ins>corrected</ins>" in page and "<del>embargoed</del>" in page
+
+
+class TestCarryingRowsAndSets:
+    """What a field-by-field merge alone would get wrong, carried by the service."""
+
+    @staticmethod
+    def schedule_then_save(live, editor, change, save):
+        """`change` edits the review for the scheduled change, `save` for the save made
+        now; returns what the editor is told the change keeps."""
+        live_version = revisions.review_save_revision(review=live, by=editor, comment="Live.")
+        change(live)
+        revisions.review_save_revision(review=live, by=editor, comment="Pending.")
+        at = timezone.now() + timedelta(hours=2)
+        services.review_schedule_change(review=live, by=editor, at=at, live=live_version)
+        before = revisions.latest_revision(live)
+        save(live)
+        revisions.review_save_revision(review=live, by=editor, comment="Saved now.")
+        kept = services.review_carry_into_scheduled(review=live, before=before, by=editor)
+        assert services.review_apply_due_changes(now=at + timedelta(seconds=1)) == 1
+        live.refresh_from_db()
+        return next(iter(kept.values()))
+
+    def test_each_side_choosing_a_lead_photo_leaves_one_and_the_change_goes_live(
+        self, editor, live
+    ):
+        from reviews.models import Figure
+        from tests.factories import make_figure
+
+        a, b, c = (make_figure(live, position=n, alt_text=f"Photo {n}") for n in (0, 1, 2))
+
+        def lead(figure, *others):
+            for other in others:
+                Figure.objects.filter(pk=other.pk).update(position=2)
+            Figure.objects.filter(pk=figure.pk).update(position=0)
+
+        kept = self.schedule_then_save(
+            live, editor, change=lambda r: lead(b, a), save=lambda r: lead(c, a)
+        )
+        positions = dict(live.figures.values_list("alt_text", "position"))
+        assert positions["Photo 1"] == 0 and positions["Photo 2"] == 1
+        assert list(positions.values()).count(0) == 1
+        assert any("Placement" in label for label in kept)
+
+    def test_a_photo_replaced_on_each_side_keeps_the_changes_file_with_its_own_size(
+        self, editor, live
+    ):
+        from reviews.models import Figure
+        from tests.factories import make_figure
+
+        photo = make_figure(live, position=0)  # 1600 × 900
+        same_size = {"image": "photos/scheduled.jpg", "renditions": []}
+        other_size = {"image": "photos/mine.jpg", "renditions": [], "width": 800, "height": 1200}
+        kept = self.schedule_then_save(
+            live,
+            editor,
+            change=lambda r: Figure.objects.filter(pk=photo.pk).update(**same_size),
+            save=lambda r: Figure.objects.filter(pk=photo.pk).update(**other_size),
+        )
+        photo.refresh_from_db()
+        assert (photo.image.name, photo.width, photo.height) == ("photos/scheduled.jpg", 1600, 900)
+        assert any(label.endswith("· Image") for label in kept)
+
+    def test_genres_added_on_each_side_are_both_kept(self, editor, live):
+        from reviews.models import Genre
+
+        comedy, thriller = (
+            Genre.objects.create(name=n, slug=n.lower()) for n in ("Comedy", "Thriller")
+        )
+        kept = self.schedule_then_save(
+            live,
+            editor,
+            change=lambda r: r.genres.add(thriller),
+            save=lambda r: r.genres.add(comedy),
+        )
+        assert set(live.genres.values_list("name", flat=True)) == {"Comedy", "Thriller"}
+        assert kept == []
+
+    def test_a_section_added_on_each_side_keeps_the_order_the_editor_was_shown(self, editor, live):
+        kept = self.schedule_then_save(
+            live,
+            editor,
+            change=lambda r: r.sections.create(order=9, heading="The change's section", body="C."),
+            save=lambda r: r.sections.create(order=9, heading="The save's section", body="S."),
+        )
+        headings = list(live.sections.values_list("heading", flat=True))
+        assert headings[-2:] == ["The change’s section", "The save’s section"]  # typeset
+        assert kept == []
+
+
+def test_a_change_that_cannot_go_live_holds_up_no_other(client, editor, live, caplog):
+    import json
+
+    from reviews.models import Figure
+    from tests.factories import make_figure
+
+    other = make_review(headline="Another live review", author=editor)
+    revisions.review_save_revision(review=other, by=editor, comment="Published.")
+    make_figure(live, position=0)
+    make_figure(live, position=1)
+    client.force_login(editor)
+    at = timezone.now() + timedelta(minutes=5)
+    schedule(client, live, at, headline="Never applied")
+    schedule(client, other, at + timedelta(seconds=1), headline="Applied all the same")
+    broken = ScheduledChange.objects.get(review=live)
+    for version in broken.revision.version_set.filter(
+        content_type__model=Figure._meta.model_name
+    ):  # a revision no review can take: two lead photos
+        data = json.loads(version.serialized_data)
+        data[0]["fields"]["position"] = 0
+        version.serialized_data = json.dumps(data)
+        version.save()
+
+    assert services.review_apply_due_changes(now=at + timedelta(seconds=2)) == 1
+    assert reader_sees(other, "Applied all the same")
+    assert ScheduledChange.objects.filter(pk=broken.pk).exists()  # tried again next run
+    assert reader_sees(live, "The embargoed headline")
+    assert "could not go live" in caplog.text
