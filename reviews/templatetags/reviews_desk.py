@@ -80,17 +80,11 @@ def review_desk(context) -> dict:
     return {"role": None}
 
 
-@register.simple_tag
-def greeting_name(user) -> str:
-    """The admin greets staff by the name readers know them by, not their login name."""
-    return display_name(user)
-
-
 @register.filter(name="display_name")
 def display_name_filter(user) -> str:
-    """{{ revision.user|display_name|default:"—" }}: a colleague by the name they go by
-    (reviews.models.display_name), never their login name when they have another; "" for
-    nobody, so `default` says who instead."""
+    """{{ revision.user|display_name|default:"—" }}: a colleague (or the admin's greeting,
+    the person signed in) by the name they go by (reviews.models.display_name), never
+    their login name when they have another; "" for nobody, so `default` says who instead."""
     return display_name(user) if user is not None else ""
 
 
