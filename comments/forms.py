@@ -18,6 +18,14 @@ COMMENT_ID = re.compile(r"[0-9]{1,18}")
 ALREADY_RATED = (
     "You have already rated this review. Post again to send your comment without a rating."
 )
+#: Every reader form's word for an address it cannot read (comments, reports, follows).
+EMAIL_INVALID = "Please enter an e-mail address like name@example.com."
+
+
+def tags_episode(review: Review, *, reply: bool) -> bool:
+    """Whether a comment form asks which episode the comment discusses: on a season
+    review of a show (not a recap, not a film), for a comment, not a reply."""
+    return bool(review.series_id and not review.episode_id and not reply)
 
 
 class FormStamp(signing.TimestampSigner):
@@ -101,7 +109,7 @@ class CommentForm(forms.ModelForm):
         max_length=254,
         help_text="Never shown. Used to tell you about replies if you ask, or if we need to "
         "reach you about your comment.",
-        error_messages={"invalid": "Please enter an e-mail address like name@example.com."},
+        error_messages={"invalid": EMAIL_INVALID},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     notify_replies = forms.BooleanField(
@@ -177,6 +185,10 @@ class CommentForm(forms.ModelForm):
             Field("body", css_class="comment-form__body"),
             "spoiler",
         )
+
+    @property
+    def tags_episode(self) -> bool:
+        return tags_episode(self.review, reply=self.reply_to is not None)
 
     @property
     def offers_rating(self) -> bool:
@@ -297,9 +309,8 @@ class CommentEditForm(forms.ModelForm):
         is_reply = self.instance.parent_id is not None
         if is_reply:
             del self.fields["rating"]
-        review = self.instance.review
         #: Drawn by comments/includes/episode_field.html, as on the comment form.
-        self.tags_episode = not is_reply and review.series_id and not review.episode_id
+        self.tags_episode = tags_episode(self.instance.review, reply=is_reply)
         if not self.tags_episode:
             del self.fields["episode_number"]
         # The same stars as the comment form, not a list of radio buttons.
@@ -402,7 +413,7 @@ class ModeratorAlertsForm(forms.ModelForm):
         label="Your e-mail address",
         required=False,
         max_length=254,
-        error_messages={"invalid": "Please enter an e-mail address like name@example.com."},
+        error_messages={"invalid": EMAIL_INVALID},
     )
 
     def clean(self):
@@ -486,7 +497,7 @@ class NoticeForm(forms.ModelForm):
         help_text="We send the decision and its reasons here. Never shown.",
         error_messages={
             "required": "Enter the address the decision should go to.",
-            "invalid": "Please enter an e-mail address like name@example.com.",
+            "invalid": EMAIL_INVALID,
         },
     )
     good_faith = forms.BooleanField(

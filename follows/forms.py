@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from comments.forms import Honeypot
+from comments.forms import EMAIL_INVALID, Honeypot
 from follows.models import Follow
 from reviews.models import Review, Series, display_name
 
@@ -20,7 +20,7 @@ class FollowForm(forms.Form):
         max_length=254,
         error_messages={
             "required": "Enter your e-mail address.",
-            "invalid": "Please enter an e-mail address like name@example.com.",
+            "invalid": EMAIL_INVALID,
             "max_length": "An e-mail address is at most %(limit_value)d characters.",
         },
     )
