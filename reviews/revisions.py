@@ -423,11 +423,7 @@ def _number_after(merged: dict, added: list) -> None:
         fields = merged[key][1]
         if "order" not in fields:
             continue
-        kin = [
-            f["order"]
-            for k, (_, f) in merged.items()
-            if k[0] == key[0] and k not in added and f.get("review") == fields.get("review")
-        ]
+        kin = [f["order"] for k, (_, f) in merged.items() if k[0] == key[0] and k not in added]
         if kin and fields["order"] <= max(kin):
             fields["order"] = max(kin) + 1 + added.index(key)
 
